@@ -1,0 +1,95 @@
+// Command ecsfleet reconciles fleets of Huawei Cloud Stack ECS servers.
+//
+// The CLI is deliberately thin: each subcommand parses its flags, wires the
+// packages together (spec, plan, engine, ecs, ecs/sim) and renders results.
+// Every subcommand lives in its own file as a func(args, stdio) int so it can
+// be driven in-process by the testscript CLI tests.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// stdio bundles the streams a command writes to, so tests can capture them.
+type stdio struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+// command is one subcommand of the CLI.
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, io stdio) int
+}
+
+// commands is the table of subcommands; `ecsfleet help` lists it in order.
+var commands = []command{
+	{"validate", "Check a fleet file without calling the cloud", runValidate},
+	{"sim", "Run the built-in HCS ECS simulator (sim serve)", runSim},
+	{"version", "Print the ecsfleet version", runVersion},
+}
+
+// Exit codes shared by all commands (DESIGN.md section 7).
+const (
+	exitOK      = 0
+	exitError   = 1
+	exitChanges = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}))
+}
+
+func run(args []string, io stdio) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		if len(args) > 1 {
+			return run([]string{args[1], "-h"}, io)
+		}
+		usage(io.out)
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(args[1:], io)
+		}
+	}
+	fmt.Fprintf(io.err, "ecsfleet: unknown command %q\n", args[0])
+	if s := suggest(args[0]); s != "" {
+		fmt.Fprintf(io.err, "Did you mean %q?\n", s)
+	}
+	fmt.Fprintln(io.err, "Run 'ecsfleet help' for the list of commands.")
+	return exitError
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "ecsfleet - declarative fleet reconciler for Huawei Cloud Stack ECS")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: ecsfleet <command> [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'ecsfleet <command> -h' for a command's flags.")
+}
+
+// suggest returns the command name closest to a mistyped one, if any is close.
+func suggest(name string) string {
+	var names []string
+	for _, c := range commands {
+		if strings.HasPrefix(c.name, name) || strings.HasPrefix(name, c.name) {
+			names = append(names, c.name)
+		}
+	}
+	sort.Strings(names)
+	if len(names) > 0 {
+		return names[0]
+	}
+	return ""
+}
