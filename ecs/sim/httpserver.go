@@ -1,0 +1,83 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// HTTPServer is a simulator listening on a TCP address, with everything a
+// client needs to talk to it: the base URL, the project, and the simulator's
+// own test credentials (user/password/domain and an AK/SK pair).
+type HTTPServer struct {
+	Sim         *Sim
+	URL         string // http://127.0.0.1:PORT, no trailing slash
+	ProjectID   string
+	ProjectName string
+	DomainID    string
+	DomainName  string
+	User        string
+	Password    string
+	AK, SK      string
+	Region      string
+
+	srv *http.Server
+	ln  net.Listener
+}
+
+// Start listens on 127.0.0.1 with a free port and serves cfg's cloud.
+func Start(cfg Config) (*HTTPServer, error) { return StartAddr("127.0.0.1:0", cfg) }
+
+// StartAddr listens on addr and serves cfg's cloud until Close.
+func StartAddr(addr string, cfg Config) (*HTTPServer, error) {
+	s, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	p := s.cfg.Projects[0]
+	hs := &HTTPServer{
+		Sim: s, URL: "http://" + ln.Addr().String(),
+		ProjectID: p.ID, ProjectName: p.Name, DomainID: p.DomainID, DomainName: p.DomainName,
+		User: p.User, Password: p.Password, AK: p.AK, SK: p.SK, Region: s.cfg.Region,
+		srv: &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second},
+		ln:  ln,
+	}
+	go func() {
+		if err := hs.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			_ = err // the listener was closed under us; Close reports nothing more useful
+		}
+	}()
+	return hs, nil
+}
+
+// Close stops the server, waiting up to 5 s for in-flight requests.
+func (h *HTTPServer) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return h.srv.Shutdown(ctx)
+}
+
+// NewTestServer starts an in-memory simulator for another package's tests
+// and closes it when the test ends. The default time scale for tests is
+// 10000 (a 60 s create takes 6 ms); tweak the config with the option funcs.
+func NewTestServer(t testing.TB, opts ...func(*Config)) *HTTPServer {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.TimeScale = 10000
+	for _, o := range opts {
+		o(&cfg)
+	}
+	hs, err := Start(cfg)
+	if err != nil {
+		t.Fatalf("start simulator: %v", err)
+	}
+	t.Cleanup(func() { _ = hs.Close() })
+	return hs
+}

@@ -1,0 +1,409 @@
+package sim
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Sim is one simulated HCS ECS cloud. It is safe for concurrent use: every
+// API request runs under one lock (a mutex, plus an flock when a state file
+// is shared between processes), which keeps handlers simple and the state
+// consistent; the simulator is a test substrate, not a throughput record.
+type Sim struct {
+	cfg   Config
+	clock Clock
+	mux   *http.ServeMux
+
+	mu    sync.Mutex // guards state and store
+	state *State
+	store *fileStore // nil in memory mode
+
+	limMu    sync.Mutex
+	limiters map[string]*rate.Limiter
+
+	faultMu     sync.Mutex
+	faultCounts map[string]uint64 // per endpoint class, in-process (API faults)
+
+	stats statsTable
+}
+
+// New builds a simulator from cfg (zero values of optional fields take their
+// defaults). With cfg.StateFile set, the state is loaded from (or created
+// in) that file.
+func New(cfg Config) (*Sim, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	s := &Sim{cfg: cfg, clock: cfg.Clock, limiters: map[string]*rate.Limiter{}, faultCounts: map[string]uint64{}}
+	if s.clock == nil {
+		s.clock = realClock{}
+	}
+	s.stats.init()
+	if cfg.StateFile != "" {
+		fs, err := openFileStore(cfg.StateFile)
+		if err != nil {
+			return nil, err
+		}
+		s.store = fs
+		if err := s.withLock(func() error { return nil }); err != nil {
+			return nil, err
+		}
+	} else {
+		s.state = s.freshState()
+	}
+	s.mux = http.NewServeMux()
+	s.registerRoutes(s.mux)
+	return s, nil
+}
+
+// Config returns the simulator's configuration (after defaults).
+func (s *Sim) Config() Config { return s.cfg }
+
+// Handler returns the HTTP handler serving the API and the /_sim admin prefix.
+func (s *Sim) Handler() http.Handler { return s.mux }
+
+// freshState returns an empty cloud with one project per configured tenant.
+func (s *Sim) freshState() *State {
+	wall := s.clock.Now().UTC()
+	st := &State{
+		EpochWall: wall, EpochSim: wall,
+		Projects: map[string]*ProjectState{}, Tokens: map[string]Token{}, Calls: map[string]uint64{},
+	}
+	s.ensureProjects(st)
+	return st
+}
+
+// ensureProjects adds configured projects missing from st (a config may grow).
+func (s *Sim) ensureProjects(st *State) {
+	for _, pc := range s.cfg.Projects {
+		if st.Projects[pc.ID] == nil {
+			st.Projects[pc.ID] = newProjectState(pc.ID, s.cfg.Quotas, s.cfg.Capacity)
+		}
+		p := st.Projects[pc.ID]
+		for len(p.Slots) < s.cfg.Capacity {
+			p.Slots = append(p.Slots, time.Time{})
+		}
+		if len(p.Slots) > s.cfg.Capacity {
+			p.Slots = p.Slots[:s.cfg.Capacity]
+		}
+	}
+}
+
+// simNow converts the clock's wall time into simulated time.
+func (s *Sim) simNow() time.Time {
+	wall := s.clock.Now()
+	el := wall.Sub(s.state.EpochWall)
+	return s.state.EpochSim.Add(time.Duration(float64(el) * s.cfg.TimeScale)).UTC()
+}
+
+// withLock runs fn holding the state lock, with the state reloaded from the
+// file when another process changed it, and saved afterwards if fn (or the
+// job engine) changed it.
+func (s *Sim) withLock(fn func() error) error {
+	_, err := s.locked(func() (bool, error) { return false, fn() })
+	return err
+}
+
+// locked is withLock where fn reports whether it mutated the state.
+func (s *Sim) locked(fn func() (bool, error)) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.store != nil {
+		unlock, err := s.store.lock()
+		if err != nil {
+			return false, err
+		}
+		defer unlock()
+		st, changed, err := s.store.loadIfChanged()
+		if err != nil {
+			return false, err
+		}
+		if changed || s.state == nil {
+			if st == nil {
+				st = s.freshState()
+				s.state = st
+				if err := s.store.save(st); err != nil {
+					return false, err
+				}
+			}
+			s.state = st
+			s.ensureProjects(st)
+		}
+	}
+	dirty, err := fn()
+	if dirty && s.store != nil {
+		if serr := s.store.save(s.state); serr != nil && err == nil {
+			err = serr
+		}
+	}
+	return dirty, err
+}
+
+// project returns the state of project id (nil if unknown).
+func (s *Sim) project(id string) *ProjectState { return s.state.Projects[id] }
+
+// projectConfig returns the configured tenant with id.
+func (s *Sim) projectConfig(id string) *ProjectConfig {
+	for i := range s.cfg.Projects {
+		if s.cfg.Projects[i].ID == id {
+			return &s.cfg.Projects[i]
+		}
+	}
+	return nil
+}
+
+// maxBody bounds every request body; AK/SK requests are further limited to
+// 12 MB (3.2).
+const (
+	maxBody     = 32 << 20
+	maxAKSKBody = 12 << 20
+)
+
+// handlerFunc is an API endpoint. It returns nil after writing a response,
+// an *APIError to have it written in the route's style, or another error
+// for a 500.
+type handlerFunc func(c *Ctx) error
+
+// routeOpts say how a route is guarded.
+type routeOpts struct {
+	style  Style
+	noAuth bool // IAM token endpoint
+	admin  bool // /_sim admin endpoints
+}
+
+// handle registers pattern ("METHOD /path/{wild}") as an API route in the
+// native style: {"error":{"message","code"}} errors, authentication, tenant
+// check, throttle, faults, latency, stats, and the state lock.
+func (s *Sim) handle(mux *http.ServeMux, pattern string, h handlerFunc) {
+	s.register(mux, pattern, routeOpts{style: StyleNative}, h)
+}
+
+// handleCompat registers a community (Nova-compatible) route under both the
+// /v2/ prefix chapter 4 uses and the /v2.1/ prefix of chapter 5. rest is
+// the path after the tenant, e.g. "GET /servers/{server_id}".
+func (s *Sim) handleCompat(mux *http.ServeMux, method, rest string, h handlerFunc) {
+	for _, v := range []string{"/v2/{tenant_id}", "/v2.1/{tenant_id}"} {
+		s.register(mux, method+" "+v+rest, routeOpts{style: StyleCommunity}, h)
+	}
+}
+
+func (s *Sim) register(mux *http.ServeMux, pattern string, o routeOpts, h handlerFunc) {
+	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		s.serve(w, r, pattern, o, h)
+	})
+}
+
+// serve runs the request pipeline for one route.
+func (s *Sim) serve(w http.ResponseWriter, r *http.Request, pattern string, o routeOpts, h handlerFunc) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w}
+	defer func() { s.stats.record(pattern, rec.status(), time.Since(start)) }()
+	if o.admin {
+		s.serveAdmin(rec, r, h)
+		return
+	}
+	if s.cfg.Latency > 0 {
+		time.Sleep(s.cfg.Latency)
+	}
+	if s.injectFault(rec, r, pattern, o) {
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(rec, r.Body, maxBody))
+	if err != nil {
+		writeError(rec, o.style, Errf(http.StatusRequestEntityTooLarge, CodeInvalidParam, "the request body is larger than 32 MB"))
+		return
+	}
+	c := &Ctx{s: s, W: rec, R: r, Body: body, Style: o.style}
+	if !o.noAuth {
+		pid, aerr := s.authenticate(r, body)
+		if aerr != nil {
+			writeError(rec, StyleGateway, aerr)
+			return
+		}
+		c.ProjectID = pid
+		if t := r.PathValue("tenant_id"); t != "" && t != pid {
+			writeError(rec, o.style, Errf(http.StatusForbidden, CodeForbidden, "the project in the path is not the project you are authenticated for"))
+			return
+		}
+		if !s.allow(pid) {
+			writeError(rec, StyleGateway, Errf(http.StatusTooManyRequests, CodeThrottled, "the API request rate of this project is over the limit; retry later"))
+			return
+		}
+	}
+	_, err = s.locked(func() (bool, error) {
+		c.Now = s.simNow()
+		if c.ProjectID != "" {
+			c.P = s.project(c.ProjectID)
+			if c.P != nil && s.advance(c.P, c.Now) {
+				c.dirty = true
+			}
+		}
+		herr := h(c)
+		if herr != nil {
+			if ae, ok := herr.(*APIError); ok {
+				writeError(rec, o.style, ae)
+				herr = nil
+			}
+		}
+		return c.dirty, herr
+	})
+	if err != nil && !rec.wrote {
+		writeError(rec, o.style, Errf(http.StatusInternalServerError, CodeSystem, "internal simulator error: "+err.Error()))
+	}
+}
+
+// allow applies the per-project API gateway throttle.
+func (s *Sim) allow(project string) bool {
+	if s.cfg.Throttle.Rate <= 0 {
+		return true
+	}
+	s.limMu.Lock()
+	l := s.limiters[project]
+	if l == nil {
+		burst := s.cfg.Throttle.Burst
+		if burst < 1 {
+			burst = 1
+		}
+		l = rate.NewLimiter(rate.Limit(s.cfg.Throttle.Rate), burst)
+		s.limiters[project] = l
+	}
+	s.limMu.Unlock()
+	return l.AllowN(s.clock.Now(), 1)
+}
+
+// injectFault decides, from (seed, endpoint class, per-class counter),
+// whether this call is dropped, throttled or answered 5xx. It reports
+// whether it answered the request.
+func (s *Sim) injectFault(w http.ResponseWriter, r *http.Request, class string, o routeOpts) bool {
+	f := s.cfg.Faults
+	if f.Error5xx <= 0 && f.Throttle429 <= 0 && f.Drop <= 0 {
+		return false
+	}
+	if o.noAuth && f.ExcludeIAM {
+		return false
+	}
+	if f.ReadOnlySafe && r.Method == http.MethodGet {
+		return false
+	}
+	s.faultMu.Lock()
+	s.faultCounts[class]++
+	n := s.faultCounts[class]
+	s.faultMu.Unlock()
+	switch outcome := faultOutcome(s.cfg.Seed, class, n, f); outcome {
+	case "drop":
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return true
+			}
+		}
+		writeError(w, StyleGateway, Errf(http.StatusBadGateway, CodeSystem, "injected fault: connection dropped"))
+		return true
+	case "429":
+		writeError(w, StyleGateway, Errf(http.StatusTooManyRequests, CodeThrottled, "injected fault: the request was throttled; retry later"))
+		return true
+	case "5xx":
+		st := http.StatusInternalServerError
+		if n%2 == 0 {
+			st = http.StatusServiceUnavailable
+		}
+		writeError(w, o.style, Errf(st, CodeSystem, "injected fault: a system exception occurred; retry later"))
+		return true
+	}
+	return false
+}
+
+// faultOutcome is the pure decision behind injectFault: "", "drop", "429"
+// or "5xx". One draw per call, split into bands, so the fractions add up.
+func faultOutcome(seed int64, class string, n uint64, f FaultConfig) string {
+	u := unit(hash64(seed, "api_fault", class, n))
+	switch {
+	case u < f.Drop:
+		return "drop"
+	case u < f.Drop+f.Throttle429:
+		return "429"
+	case u < f.Drop+f.Throttle429+f.Error5xx:
+		return "5xx"
+	}
+	return ""
+}
+
+// isLoopback reports whether the request comes from this machine.
+func isLoopback(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// serveAdmin guards /_sim endpoints: loopback callers or the admin token.
+func (s *Sim) serveAdmin(w http.ResponseWriter, r *http.Request, h handlerFunc) {
+	tok := r.Header.Get("X-Sim-Admin-Token")
+	if !isLoopback(r) && (s.cfg.AdminToken == "" || tok != s.cfg.AdminToken) {
+		writeError(w, StyleGateway, Errf(http.StatusForbidden, CodeForbidden, "the /_sim admin endpoints need a loopback caller or X-Sim-Admin-Token"))
+		return
+	}
+	c := &Ctx{s: s, W: w, R: r, Style: StyleGateway}
+	if err := h(c); err != nil {
+		if ae, ok := err.(*APIError); ok {
+			writeError(w, StyleGateway, ae)
+			return
+		}
+		writeError(w, StyleGateway, Errf(500, CodeSystem, err.Error()))
+	}
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	code  int
+	wrote bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.code, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if !r.wrote {
+		r.code, r.wrote = http.StatusOK, true
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) status() int {
+	if !r.wrote {
+		return 0 // dropped connection
+	}
+	return r.code
+}
+
+// Hijack lets fault injection drop the connection through the recorder.
+func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := r.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, fmt.Errorf("hijack not supported")
+	}
+	return hj.Hijack()
+}
+
+// trimPrefixFold is strings.CutPrefix ignoring ASCII case.
+func trimPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
+}
