@@ -3,9 +3,11 @@ package sim
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"net/http"
-	"strings"
 	"time"
+
+	"github.com/ecsfleet/ecsfleet/ecs/aksk"
 )
 
 // Authentication like the real service: an IAM token endpoint issuing
@@ -185,15 +187,55 @@ func (s *Sim) handleTokens(c *Ctx) error {
 // tokenExpiry is exposed for tests that need to step past it.
 func (s *Sim) tokenExpiry() time.Duration { return s.cfg.TokenTTL }
 
-// checkAKSK verifies an AK/SK signature. Until ecs/aksk is wired in, AK/SK
-// requests are refused with 401 (see aksk_auth.go when present).
-var checkAKSKHook func(s *Sim, r *http.Request, body []byte) (string, *APIError)
-
+// checkAKSK verifies an AK/SK signature (either variant, ecs/aksk) and maps
+// the access key to a project: the X-Project-Id header when present, else
+// the path's tenant, else the key's first project. A key may serve several
+// projects of the same user.
 func (s *Sim) checkAKSK(r *http.Request, body []byte) (string, *APIError) {
-	if checkAKSKHook != nil {
-		return checkAKSKHook(s, r, body)
+	lookup := func(ak string) (string, bool) {
+		for _, p := range s.cfg.Projects {
+			if p.AK != "" && p.AK == ak {
+				return p.SK, true
+			}
+		}
+		return "", false
 	}
-	return "", unauthorized("AK/SK authentication is not available in this simulator build")
+	ak, err := aksk.Verify(r, body, lookup, s.clock.Now(), s.cfg.SdkDateWindow)
+	if err != nil {
+		switch {
+		case errors.Is(err, aksk.ErrUnknownKey):
+			return "", unauthorized("the access key is not known")
+		case errors.Is(err, aksk.ErrExpired):
+			return "", unauthorized("X-Sdk-Date is outside the accepted window of 15 minutes")
+		case errors.Is(err, aksk.ErrBadDate):
+			return "", unauthorized("X-Sdk-Date is missing or not in the form YYYYMMDDTHHMMSSZ")
+		case errors.Is(err, aksk.ErrBadSignature):
+			return "", unauthorized("the signature does not match the request")
+		}
+		return "", unauthorized("the Authorization header is malformed")
+	}
+	want := r.Header.Get("X-Project-Id")
+	if want == "" {
+		want = r.PathValue("tenant_id")
+	}
+	var first string
+	for _, p := range s.cfg.Projects {
+		if p.AK != ak {
+			continue
+		}
+		if first == "" {
+			first = p.ID
+		}
+		if want == "" || want == p.ID {
+			return p.ID, nil
+		}
+	}
+	if want != "" && first != "" {
+		if r.Header.Get("X-Project-Id") != "" {
+			return "", unauthorized("the access key has no access to the project in X-Project-Id")
+		}
+		// The path tenant is checked (403) by the pipeline.
+		return first, nil
+	}
+	return first, nil
 }
-
-var _ = strings.TrimSpace

@@ -55,6 +55,9 @@ type SubJobSpec struct {
 	Op       string            // effect name; also selects the duration (Config.Durations)
 	Entities map[string]string // server_id / nic_id / volume_id
 	Params   map[string]string
+	// FailCode and FailReason, when set, make the sub-job fail for a reason
+	// known at submit time (e.g. no host left for an anti-affinity group).
+	FailCode, FailReason string
 }
 
 // submitJob creates a job of jobType in project p at sim time now and
@@ -82,7 +85,9 @@ func (s *Sim) submitJob(p *ProjectState, now time.Time, jobType string, entities
 		if d <= 0 {
 			d = time.Millisecond
 		}
-		if roll(s.cfg.Seed, "subjob_fail", s.nextCount("subjob_fail"), s.cfg.Faults.SubJobFail) {
+		if sp.FailReason != "" {
+			sj.WillFail, sj.ErrorCode, sj.FailReason = true, sp.FailCode, sp.FailReason
+		} else if roll(s.cfg.Seed, "subjob_fail", s.nextCount("subjob_fail"), s.cfg.Faults.SubJobFail) {
 			sj.WillFail = true
 			sj.ErrorCode = s.cfg.Faults.FailErrorCode
 			sj.FailReason = "injected fault: the backend failed this " + sp.Type + " task"
