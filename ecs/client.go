@@ -1,0 +1,249 @@
+package ecs
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Client is a typed HCS 8.3.0 ECS API client. It is safe for concurrent use;
+// create one per project and share it (it owns one connection pool and one
+// token).
+type Client struct {
+	cfg     Config
+	hc      *http.Client
+	base    string // ECS endpoint, no trailing slash
+	project string
+	auth    authenticator
+	retry   RetryPolicy
+	ua      string
+	now     func() time.Time
+}
+
+// New validates cfg and builds a client. It does not call the API (the token
+// is fetched on first use).
+func New(cfg Config) (*Client, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("ecs: invalid configuration: %w", err)
+	}
+	hc, err := cfg.httpClient()
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		cfg:     cfg,
+		hc:      hc,
+		base:    strings.TrimRight(cfg.Endpoint, "/"),
+		project: cfg.ProjectID,
+		retry:   cfg.Retry.withDefaults(),
+		ua:      cfg.UserAgent,
+		now:     time.Now,
+	}
+	if c.ua == "" {
+		c.ua = "ecsfleet"
+	}
+	if cfg.AccessKey != "" {
+		c.auth = &akskAuth{ak: cfg.AccessKey, sk: cfg.SecretKey, scoped: cfg.ScopedSigning, region: cfg.Region, now: c.now}
+	} else {
+		c.auth = newTokenAuth(c, cfg)
+	}
+	return c, nil
+}
+
+// ProjectID returns the project (tenant_id) the client is scoped to.
+func (c *Client) ProjectID() string { return c.project }
+
+// p builds a path with the project id: p("/v1/%s/cloudservers") etc. Every
+// further argument is path-escaped.
+func (c *Client) p(format string, args ...string) string {
+	esc := make([]any, 0, len(args)+1)
+	esc = append(esc, url.PathEscape(c.project))
+	for _, a := range args {
+		esc = append(esc, url.PathEscape(a))
+	}
+	return fmt.Sprintf(format, esc...)
+}
+
+// request describes one API call.
+type request struct {
+	method string
+	base   string // endpoint; "" = ECS
+	path   string // escaped path
+	query  url.Values
+	in     any // JSON body, nil = none
+	out    any // decoded from a 2xx body when non-nil and the body is non-empty
+	noAuth bool
+	// idempotent marks a request that may be repeated after an ambiguous
+	// failure (GET, and the IAM token request).
+	idempotent bool
+	header     http.Header
+}
+
+// response is what a call returns besides the decoded body.
+type response struct {
+	status int
+	header http.Header
+}
+
+// NetError is a network failure (connection reset, EOF, timeout) of a request
+// that the transport did not retry, because it was not a read: the server may
+// or may not have applied it, and the caller decides what to do.
+type NetError struct {
+	Method, Path string
+	Err          error
+}
+
+func (e *NetError) Error() string {
+	return fmt.Sprintf("ecs: %s %s: %v (the request may or may not have been applied)", e.Method, e.Path, e.Err)
+}
+
+// Unwrap returns the network error.
+func (e *NetError) Unwrap() error { return e.Err }
+
+// do runs one call with auth, retries and error decoding.
+func (c *Client) do(ctx context.Context, r request) (*response, error) {
+	var body []byte
+	if r.in != nil {
+		var err error
+		if body, err = json.Marshal(r.in); err != nil {
+			return nil, fmt.Errorf("ecs: encoding %s %s: %w", r.method, r.path, err)
+		}
+	}
+	base := r.base
+	if base == "" {
+		base = c.base
+	}
+	idempotent := r.idempotent || r.method == http.MethodGet || r.method == http.MethodHead
+	reauthed := false
+	for attempt := 1; ; attempt++ {
+		req, err := http.NewRequestWithContext(ctx, r.method, base+r.path, bytes.NewReader(body))
+		if err != nil {
+			return nil, fmt.Errorf("ecs: building %s %s: %w", r.method, r.path, err)
+		}
+		if len(r.query) > 0 {
+			req.URL.RawQuery = r.query.Encode()
+		}
+		if body == nil {
+			req.Body, req.GetBody, req.ContentLength = http.NoBody, nil, 0
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("User-Agent", c.ua)
+		for k, v := range r.header {
+			req.Header[k] = v
+		}
+		var usedToken string
+		if !r.noAuth {
+			if usedToken, err = c.auth.authorize(ctx, req, body); err != nil {
+				return nil, err
+			}
+			req.Header.Set("X-Project-Id", c.project)
+		}
+		resp, err := c.hc.Do(req)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if idempotent && attempt < c.retry.MaxAttempts && isNetworkError(err) {
+				if err := sleepCtx(ctx, c.retry.backoff(attempt, 0)); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			return nil, &NetError{Method: r.method, Path: r.path, Err: err}
+		}
+		if resp.StatusCode >= 400 {
+			apiErr := decodeError(resp, r.method, r.path)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusUnauthorized && !r.noAuth && !reauthed && c.auth.invalidate(usedToken) {
+				reauthed = true // a token may expire early or be revoked: re-authenticate once
+				attempt--
+				continue
+			}
+			if attempt < c.retry.MaxAttempts {
+				switch Classify(apiErr) {
+				case Throttled:
+					if err := sleepCtx(ctx, c.retry.backoff(attempt, time.Duration(apiErr.RetryAfter)*time.Second)); err != nil {
+						return nil, err
+					}
+					continue
+				case Transient:
+					if idempotent {
+						if err := sleepCtx(ctx, c.retry.backoff(attempt, 0)); err != nil {
+							return nil, err
+						}
+						continue
+					}
+				}
+			}
+			return nil, apiErr
+		}
+		data, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			if idempotent && attempt < c.retry.MaxAttempts {
+				if err := sleepCtx(ctx, c.retry.backoff(attempt, 0)); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			return nil, &NetError{Method: r.method, Path: r.path, Err: err}
+		}
+		if r.out != nil && len(bytes.TrimSpace(data)) > 0 {
+			if err := json.Unmarshal(data, r.out); err != nil {
+				return nil, fmt.Errorf("ecs: decoding the answer of %s %s (HTTP %d): %w", r.method, r.path, resp.StatusCode, err)
+			}
+		}
+		return &response{status: resp.StatusCode, header: resp.Header}, nil
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// JobResponse is the body of every job-returning call: {"job_id": "..."}.
+// Accepted is true when the API answered 202 ("submitted, delayed because the
+// system is busy"): still a success.
+type JobResponse struct {
+	JobID    string     `json:"job_id"`
+	Error    *JobErrRef `json:"error,omitempty"`
+	Accepted bool       `json:"-"`
+}
+
+// JobErrRef is the optional error object of a 200/202 job answer (5.2.1).
+type JobErrRef struct {
+	Code    FlexString `json:"code"`
+	Message string     `json:"message"`
+}
+
+// ErrNoJobID is returned when a job-returning call answered 2xx without a job id.
+var ErrNoJobID = errors.New("ecs: the answer carries no job_id")
+
+func (c *Client) doJob(ctx context.Context, r request) (*JobResponse, error) {
+	var jr JobResponse
+	r.out = &jr
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	jr.Accepted = resp.status == http.StatusAccepted
+	if jr.JobID == "" {
+		return &jr, fmt.Errorf("%w (%s %s, HTTP %d)", ErrNoJobID, r.method, r.path, resp.status)
+	}
+	return &jr, nil
+}

@@ -1,0 +1,86 @@
+package ecs
+
+import (
+	"context"
+	"net/http"
+)
+
+// UpdateMetadata adds or changes metadata keys of a server (5.9.1) and returns
+// the server's whole metadata.
+func (c *Client) UpdateMetadata(ctx context.Context, serverID string, md map[string]string) (map[string]string, error) {
+	var out struct {
+		Metadata FlexMap `json:"metadata"`
+	}
+	_, err := c.do(ctx, request{method: http.MethodPost, path: c.p("/v1/%s/cloudservers/%s/metadata", serverID),
+		in: map[string]any{"metadata": md}, out: &out})
+	return out.Metadata, err
+}
+
+// DeleteMetadataKey deletes one metadata key of a server (5.9.2).
+func (c *Client) DeleteMetadataKey(ctx context.Context, serverID, key string) error {
+	_, err := c.do(ctx, request{method: http.MethodDelete, path: c.p("/v1/%s/cloudservers/%s/metadata/%s", serverID, key)})
+	return err
+}
+
+// GetMetadata lists a server's metadata (5.9.3).
+func (c *Client) GetMetadata(ctx context.Context, serverID string) (map[string]string, error) {
+	var out struct {
+		Metadata FlexMap `json:"metadata"`
+	}
+	_, err := c.do(ctx, request{method: http.MethodGet, path: c.p("/v2.1/%s/servers/%s/metadata", serverID), out: &out})
+	return out.Metadata, err
+}
+
+// SetMetadata replaces a server's user metadata with md (5.9.4).
+func (c *Client) SetMetadata(ctx context.Context, serverID string, md map[string]string) (map[string]string, error) {
+	var out struct {
+		Metadata FlexMap `json:"metadata"`
+	}
+	_, err := c.do(ctx, request{method: http.MethodPut, path: c.p("/v2.1/%s/servers/%s/metadata", serverID),
+		in: map[string]any{"metadata": md}, out: &out})
+	return out.Metadata, err
+}
+
+// TagsActionRequest is the body of 5.13.1 / 5.13.2.
+type TagsActionRequest struct {
+	Action string `json:"action"` // "create" or "delete"
+	Tags   []Tag  `json:"tags"`
+}
+
+// AddTags adds (or overwrites) tags of one server in one call (5.13.2; 204).
+func (c *Client) AddTags(ctx context.Context, serverID string, tags []Tag) error {
+	_, err := c.do(ctx, request{method: http.MethodPost, path: c.p("/v1/%s/cloudservers/%s/tags/action", serverID),
+		in: TagsActionRequest{Action: "create", Tags: tags}})
+	return err
+}
+
+// DeleteTags deletes tags of one server in one call (5.13.1; 204).
+func (c *Client) DeleteTags(ctx context.Context, serverID string, tags []Tag) error {
+	_, err := c.do(ctx, request{method: http.MethodPost, path: c.p("/v1/%s/cloudservers/%s/tags/action", serverID),
+		in: TagsActionRequest{Action: "delete", Tags: tags}})
+	return err
+}
+
+// ProjectTag is one key of 5.13.9 with every value in use.
+type ProjectTag struct {
+	Key    string   `json:"key"`
+	Values []string `json:"values"`
+}
+
+// ListProjectTags lists the tags used in the project (5.13.9).
+func (c *Client) ListProjectTags(ctx context.Context) ([]ProjectTag, error) {
+	var out struct {
+		Tags []ProjectTag `json:"tags"`
+	}
+	_, err := c.do(ctx, request{method: http.MethodGet, path: c.p("/v1/%s/cloudservers/tags"), out: &out})
+	return out.Tags, err
+}
+
+// ListServerTags lists one server's tags (5.13.10).
+func (c *Client) ListServerTags(ctx context.Context, serverID string) ([]Tag, error) {
+	var out struct {
+		Tags []Tag `json:"tags"`
+	}
+	_, err := c.do(ctx, request{method: http.MethodGet, path: c.p("/v1/%s/cloudservers/%s/tags", serverID), out: &out})
+	return out.Tags, err
+}
