@@ -1,0 +1,783 @@
+package spec
+
+import (
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// HCL names: lists of objects in YAML become repeated blocks named in the
+// singular, labelled with the object's name (server "web" { ... }).
+var (
+	hclFleetAttrs  = []string{"name", "project", "allow_literal_secrets"}
+	hclFleetBlocks = []string{"variable", "defaults", "keypair", "server_group", "volume", "server", "ignore"}
+	hclSetAttrs    = []string{"count", "flavor", "image", "availability_zone", "vpc", "security_groups",
+		"keypair", "server_group", "tags", "metadata", "user_data", "admin_password", "power_state",
+		"resize_mode", "prevent_destroy", "description"}
+	hclSetBlocks      = []string{"nic", "root_volume", "data_volume", "user_data", "update_policy"}
+	hclDefaultsAttrs  = []string{"availability_zone", "vpc", "image", "flavor", "security_groups", "keypair", "tags"}
+	hclDefaultsBlocks = []string{"root_volume"}
+)
+
+// hclDecoder turns an HCL body into the raw description. It walks the
+// hclsyntax tree itself (rather than gohcl) so that both syntaxes report
+// the same messages and hints, and so that ${env.X} given as a password
+// stays a reference instead of being evaluated into the model.
+type hclDecoder struct {
+	file string
+	sink *diagSink
+	ip   *interp
+}
+
+func parseHCL(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawFleet {
+	if p, ok := tooDeep(src); !ok {
+		sink.errorf(Pos{File: file, Line: p.Line, Col: p.Col}, "the document is nested more than %d levels deep", maxDepth)
+		return nil
+	}
+	d := &hclDecoder{file: file, sink: sink}
+	f, diags := hclsyntax.ParseConfig(src, file, hcl.InitialPos)
+	if diags.HasErrors() {
+		d.hclDiags(diags)
+		return nil
+	}
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil
+	}
+	vars := map[string]string{}
+	d.ip = &interp{vars: vars, env: opts.lookupEnv(), sink: sink}
+	for _, b := range body.Blocks {
+		if b.Type == "variable" {
+			d.variable(b, vars)
+		}
+	}
+	for k, v := range opts.Vars {
+		vars[k] = v
+	}
+	r := &rawFleet{Pos: Pos{File: file, Line: 1, Col: 1}}
+	d.body(body, "the fleet", hclFleetAttrs, hclFleetBlocks, func(a *hclsyntax.Attribute) {
+		switch a.Name {
+		case "name":
+			d.str(a, &r.Name)
+		case "project":
+			d.str(a, &r.Project)
+		case "allow_literal_secrets":
+			d.boolean(a, &r.AllowLiteralSecrets)
+		}
+	}, func(b *hclsyntax.Block) {
+		switch b.Type {
+		case "variable":
+			// read above
+		case "defaults":
+			if d.labels(b, 0) {
+				r.Defaults = d.defaults(b)
+			}
+		case "keypair":
+			if d.labels(b, 1) {
+				r.Keypairs = append(r.Keypairs, d.keypair(b))
+			}
+		case "server_group":
+			if d.labels(b, 1) {
+				r.ServerGroups = append(r.ServerGroups, d.group(b))
+			}
+		case "volume":
+			if d.labels(b, 1) {
+				r.Volumes = append(r.Volumes, d.volume(b))
+			}
+		case "server":
+			if d.labels(b, 1) {
+				r.Servers = append(r.Servers, d.set(b))
+			}
+		case "ignore":
+			if d.labels(b, 0) {
+				r.Ignore = d.ignore(b)
+			}
+		}
+	})
+	return r
+}
+
+// tooDeep guards the HCL parser's recursion: it reports the first place
+// where brackets nest deeper than maxDepth (strings are not excluded; a
+// real fleet is nowhere near the limit either way).
+func tooDeep(src []byte) (Pos, bool) {
+	depth, line, col := 0, 1, 0
+	for _, c := range src {
+		col++
+		switch c {
+		case '\n':
+			line, col = line+1, 0
+		case '{', '[', '(':
+			depth++
+			if depth > maxDepth {
+				return Pos{Line: line, Col: col}, false
+			}
+		case '}', ']', ')':
+			depth--
+		}
+	}
+	return Pos{}, true
+}
+
+func (d *hclDecoder) pos(p hcl.Pos) Pos               { return Pos{File: d.file, Line: p.Line, Col: p.Column} }
+func (d *hclDecoder) rng(r hcl.Range) Pos             { return d.pos(r.Start) }
+func (d *hclDecoder) blockPos(b *hclsyntax.Block) Pos { return d.rng(b.TypeRange) }
+
+// hclDiags copies HCL's own diagnostics (syntax and evaluation errors).
+func (d *hclDecoder) hclDiags(diags hcl.Diagnostics) {
+	for _, hd := range diags {
+		p := Pos{File: d.file, Line: 1, Col: 1}
+		if hd.Subject != nil {
+			p = d.rng(*hd.Subject)
+		}
+		msg := hd.Summary
+		if hd.Detail != "" {
+			msg += ": " + hd.Detail
+		}
+		if hd.Severity == hcl.DiagWarning {
+			d.sink.warnf(p, "%s", msg)
+		} else {
+			d.sink.errorf(p, "%s", msg)
+		}
+	}
+}
+
+// body walks a body's attributes and blocks in source order, reporting
+// unknown names with a "did you mean" hint.
+func (d *hclDecoder) body(b *hclsyntax.Body, what string, attrs, blocks []string, onAttr func(*hclsyntax.Attribute), onBlock func(*hclsyntax.Block)) {
+	list := make([]*hclsyntax.Attribute, 0, len(b.Attributes))
+	for _, a := range b.Attributes {
+		list = append(list, a)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].SrcRange.Start.Byte < list[j].SrcRange.Start.Byte })
+	all := append(append([]string{}, attrs...), blocks...)
+	for _, a := range list {
+		if !contains(attrs, a.Name) {
+			diag := d.sink.errorf(d.rng(a.NameRange), "unknown field %q in %s", a.Name, what)
+			switch {
+			case contains(blocks, a.Name):
+				diag.hint("%s is a block here: %s { ... }", a.Name, a.Name)
+			case suggest(a.Name, all) != "":
+				diag.hint("did you mean %q?", suggest(a.Name, all))
+			default:
+				diag.hint("the fields are: %s", strings.Join(all, ", "))
+			}
+			continue
+		}
+		onAttr(a)
+	}
+	for _, blk := range b.Blocks {
+		if !contains(blocks, blk.Type) {
+			diag := d.sink.errorf(d.blockPos(blk), "unknown block %q in %s", blk.Type, what)
+			switch {
+			case contains(attrs, blk.Type):
+				diag.hint("%s is an attribute here: %s = ...", blk.Type, blk.Type)
+			case suggest(blk.Type, all) != "":
+				diag.hint("did you mean %q?", suggest(blk.Type, all))
+			default:
+				diag.hint("the fields are: %s", strings.Join(all, ", "))
+			}
+			continue
+		}
+		onBlock(blk)
+	}
+}
+
+// labels checks a block has n labels (the name, for named objects).
+func (d *hclDecoder) labels(b *hclsyntax.Block, n int) bool {
+	if len(b.Labels) == n {
+		return true
+	}
+	if n == 0 {
+		d.sink.errorf(d.blockPos(b), "a %s block takes no label", b.Type)
+	} else {
+		d.sink.errorf(d.blockPos(b), "a %s block needs its name as a label: %s \"NAME\" { ... }", b.Type, b.Type)
+	}
+	return false
+}
+
+func (d *hclDecoder) name(b *hclsyntax.Block, f *field[string]) {
+	f.set(b.Labels[0], d.rng(b.LabelRanges[0]))
+}
+
+// eval evaluates an expression after checking every reference in it, so
+// an unknown variable gets the same message as in YAML.
+func (d *hclDecoder) eval(expr hclsyntax.Expression) (cty.Value, bool) {
+	envVals := map[string]cty.Value{}
+	ok := true
+	for _, t := range expr.Variables() {
+		p := d.rng(t.SourceRange())
+		root := t.RootName()
+		var name string
+		if len(t) >= 2 {
+			if a, isAttr := t[1].(hcl.TraverseAttr); isAttr {
+				name = a.Name
+			}
+		}
+		switch {
+		case (root == "var" || root == "env") && name == "":
+			d.sink.errorf(p, "write %s.NAME to refer to a %s", root, map[string]string{"var": "variable", "env": "environment variable"}[root])
+			ok = false
+		case root == "var":
+			if _, good := d.ip.lookupVar(name, p); !good {
+				ok = false
+			}
+		case root == "env":
+			v, good := d.ip.lookupEnv(name, p)
+			if !good {
+				ok = false
+			}
+			envVals[name] = cty.StringVal(v)
+		default:
+			diag := d.sink.errorf(p, "unknown reference %q: only var. and env. can be referenced", root)
+			if s := suggest(root, []string{"var", "env"}); s != "" {
+				diag.hint("did you mean %s.%s?", s, name)
+			}
+			ok = false
+		}
+	}
+	if !ok {
+		return cty.NilVal, false
+	}
+	varVals := map[string]cty.Value{}
+	for k, v := range d.ip.vars {
+		varVals[k] = cty.StringVal(v)
+	}
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{
+		"var": cty.ObjectVal(varVals),
+		"env": cty.ObjectVal(envVals),
+	}}
+	v, diags := expr.Value(ctx)
+	if diags.HasErrors() {
+		d.hclDiags(diags)
+		return cty.NilVal, false
+	}
+	if !v.IsWhollyKnown() {
+		d.sink.errorf(d.rng(expr.Range()), "this value cannot be known before apply")
+		return cty.NilVal, false
+	}
+	return v, true
+}
+
+// as converts a value to type t, reporting a type error at p.
+func (d *hclDecoder) as(v cty.Value, t cty.Type, p Pos, what string) (cty.Value, bool) {
+	if v.IsNull() {
+		d.sink.errorf(p, "%s is null", what)
+		return cty.NilVal, false
+	}
+	c, err := convert.Convert(v, t)
+	if err != nil {
+		d.sink.errorf(p, "%s must be %s, not %s", what, typeName(t), v.Type().FriendlyName())
+		return cty.NilVal, false
+	}
+	if c.IsNull() {
+		d.sink.errorf(p, "%s is null", what)
+		return cty.NilVal, false
+	}
+	return c, true
+}
+
+func typeName(t cty.Type) string {
+	switch {
+	case t == cty.String:
+		return "a string"
+	case t == cty.Number:
+		return "a number"
+	case t == cty.Bool:
+		return "true or false"
+	case t.IsListType():
+		return "a list of strings"
+	case t.IsMapType():
+		return "a map of strings"
+	}
+	return t.FriendlyName()
+}
+
+func (d *hclDecoder) str(a *hclsyntax.Attribute, f *field[string]) {
+	p := d.rng(a.Expr.Range())
+	if v, ok := d.eval(a.Expr); ok {
+		if s, ok := d.as(v, cty.String, p, a.Name); ok {
+			f.set(s.AsString(), p)
+		}
+	}
+}
+
+func (d *hclDecoder) integer(a *hclsyntax.Attribute, f *field[int]) {
+	p := d.rng(a.Expr.Range())
+	v, ok := d.eval(a.Expr)
+	if !ok {
+		return
+	}
+	n, ok := d.as(v, cty.Number, p, a.Name)
+	if !ok {
+		return
+	}
+	bf := n.AsBigFloat()
+	i, acc := bf.Int64()
+	if acc != big.Exact || i > 1<<31 || i < -(1<<31) {
+		d.sink.errorf(p, "%s must be a whole number, not %s", a.Name, bf.Text('g', 10))
+		return
+	}
+	f.set(int(i), p)
+}
+
+func (d *hclDecoder) boolean(a *hclsyntax.Attribute, f *field[bool]) {
+	p := d.rng(a.Expr.Range())
+	if v, ok := d.eval(a.Expr); ok {
+		if b, ok := d.as(v, cty.Bool, p, a.Name); ok {
+			f.set(b.True(), p)
+		}
+	}
+}
+
+func (d *hclDecoder) list(a *hclsyntax.Attribute, f *field[[]string]) {
+	p := d.rng(a.Expr.Range())
+	v, ok := d.eval(a.Expr)
+	if !ok {
+		return
+	}
+	l, ok := d.as(v, cty.List(cty.String), p, a.Name)
+	if !ok {
+		return
+	}
+	out := []string{}
+	for it := l.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		if e.IsNull() {
+			d.sink.errorf(p, "%s has a null item", a.Name)
+			return
+		}
+		out = append(out, e.AsString())
+	}
+	f.set(out, p)
+}
+
+// strMap reads a map attribute; an object literal keeps each key's position.
+func (d *hclDecoder) strMap(a *hclsyntax.Attribute, f *field[strMap]) {
+	p := d.rng(a.Expr.Range())
+	obj, isObj := a.Expr.(*hclsyntax.ObjectConsExpr)
+	if !isObj {
+		v, ok := d.eval(a.Expr)
+		if !ok {
+			return
+		}
+		m, ok := d.as(v, cty.Map(cty.String), p, a.Name)
+		if !ok {
+			return
+		}
+		var out strMap
+		keys := []string{}
+		for it := m.ElementIterator(); it.Next(); {
+			k, _ := it.Element()
+			keys = append(keys, k.AsString())
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			out.put(k, m.Index(cty.StringVal(k)).AsString(), p)
+		}
+		f.set(out, p)
+		return
+	}
+	var out strMap
+	for _, item := range obj.Items {
+		kp := d.rng(item.KeyExpr.Range())
+		kv, diags := item.KeyExpr.Value(nil)
+		if diags.HasErrors() {
+			d.sink.errorf(kp, "a key in %s must be a plain name or a quoted string", a.Name)
+			continue
+		}
+		k, ok := d.as(kv, cty.String, kp, "a key in "+a.Name)
+		if !ok {
+			continue
+		}
+		if _, dup := out.V[k.AsString()]; dup {
+			d.sink.errorf(kp, "key %q is set twice in %s", k.AsString(), a.Name)
+			continue
+		}
+		vv, ok := d.eval(item.ValueExpr)
+		if !ok {
+			continue
+		}
+		s, ok := d.as(vv, cty.String, d.rng(item.ValueExpr.Range()), fmt.Sprintf("the value of %q", k.AsString()))
+		if !ok {
+			continue
+		}
+		out.put(k.AsString(), s.AsString(), kp)
+	}
+	f.set(out, p)
+}
+
+// variable reads variable "NAME" { default = "..." }.
+func (d *hclDecoder) variable(b *hclsyntax.Block, vars map[string]string) {
+	if len(b.Labels) != 1 {
+		d.sink.errorf(d.blockPos(b), "a variable block needs its name as a label: variable \"NAME\" { default = ... }")
+		return
+	}
+	name := b.Labels[0]
+	if !identRe.MatchString(name) {
+		d.sink.errorf(d.rng(b.LabelRanges[0]), "variable names are letters, digits, _ and -, starting with a letter or _")
+		return
+	}
+	d.body(b.Body, "a variable", []string{"default", "description"}, nil, func(a *hclsyntax.Attribute) {
+		if a.Name != "default" {
+			return
+		}
+		v, diags := a.Expr.Value(nil)
+		if diags.HasErrors() {
+			d.sink.errorf(d.rng(a.Expr.Range()), "a variable default must be a constant value")
+			return
+		}
+		if s, ok := d.as(v, cty.String, d.rng(a.Expr.Range()), "default"); ok {
+			vars[name] = s.AsString()
+		}
+	}, nil)
+}
+
+func (d *hclDecoder) defaults(b *hclsyntax.Block) *rawDefaults {
+	r := &rawDefaults{Pos: d.blockPos(b)}
+	d.body(b.Body, "defaults", hclDefaultsAttrs, hclDefaultsBlocks, func(a *hclsyntax.Attribute) {
+		switch a.Name {
+		case "availability_zone":
+			d.str(a, &r.AvailabilityZone)
+		case "vpc":
+			d.str(a, &r.VPC)
+		case "image":
+			d.str(a, &r.Image)
+		case "flavor":
+			d.str(a, &r.Flavor)
+		case "keypair":
+			d.str(a, &r.Keypair)
+		case "security_groups":
+			d.list(a, &r.SecurityGroups)
+		case "tags":
+			d.strMap(a, &r.Tags)
+		}
+	}, func(blk *hclsyntax.Block) {
+		if d.once(blk, r.RootVolume != nil) && d.labels(blk, 0) {
+			r.RootVolume = d.root(blk)
+		}
+	})
+	return r
+}
+
+// once reports a block that may appear only once and already did.
+func (d *hclDecoder) once(b *hclsyntax.Block, seen bool) bool {
+	if seen {
+		d.sink.errorf(d.blockPos(b), "%s is set twice", b.Type)
+		return false
+	}
+	return true
+}
+
+func (d *hclDecoder) root(b *hclsyntax.Block) *rawRoot {
+	r := &rawRoot{Pos: d.blockPos(b)}
+	d.body(b.Body, "root_volume", rootFields, nil, func(a *hclsyntax.Attribute) {
+		switch a.Name {
+		case "type":
+			d.str(a, &r.Type)
+		case "size":
+			d.integer(a, &r.Size)
+		}
+	}, nil)
+	return r
+}
+
+func (d *hclDecoder) keypair(b *hclsyntax.Block) rawKeypair {
+	r := rawKeypair{Pos: d.blockPos(b)}
+	d.name(b, &r.Name)
+	d.body(b.Body, "a keypair", keypairFields[1:], nil, func(a *hclsyntax.Attribute) {
+		switch a.Name {
+		case "public_key":
+			d.str(a, &r.PublicKey)
+		case "public_key_file":
+			d.str(a, &r.PublicKeyFile)
+		case "private_key_file":
+			d.str(a, &r.PrivateKeyFile)
+		case "create":
+			d.boolean(a, &r.Create)
+		}
+	}, nil)
+	return r
+}
+
+func (d *hclDecoder) group(b *hclsyntax.Block) rawGroup {
+	r := rawGroup{Pos: d.blockPos(b)}
+	d.name(b, &r.Name)
+	d.body(b.Body, "a server group", []string{"policy"}, nil, func(a *hclsyntax.Attribute) {
+		d.str(a, &r.Policy)
+	}, nil)
+	return r
+}
+
+func (d *hclDecoder) volume(b *hclsyntax.Block) rawVolume {
+	r := rawVolume{Pos: d.blockPos(b)}
+	d.name(b, &r.Name)
+	d.body(b.Body, "a volume", []string{"size", "type", "attach_to"}, nil, func(a *hclsyntax.Attribute) {
+		switch a.Name {
+		case "type":
+			d.str(a, &r.Type)
+		case "size":
+			d.integer(a, &r.Size)
+		case "attach_to":
+			d.list(a, &r.AttachTo)
+		}
+	}, nil)
+	return r
+}
+
+func (d *hclDecoder) set(b *hclsyntax.Block) rawSet {
+	r := rawSet{Pos: d.blockPos(b)}
+	d.name(b, &r.Name)
+	var nics []rawNIC
+	var vols []rawDataVolume
+	var nicsPos, volsPos Pos
+	d.body(b.Body, "a server set", hclSetAttrs, hclSetBlocks, func(a *hclsyntax.Attribute) {
+		switch a.Name {
+		case "count":
+			d.integer(a, &r.Count)
+		case "flavor":
+			d.str(a, &r.Flavor)
+		case "image":
+			d.str(a, &r.Image)
+		case "availability_zone":
+			d.str(a, &r.AvailabilityZone)
+		case "vpc":
+			d.str(a, &r.VPC)
+		case "keypair":
+			d.str(a, &r.Keypair)
+		case "server_group":
+			d.str(a, &r.ServerGroup)
+		case "power_state":
+			d.str(a, &r.PowerState)
+		case "resize_mode":
+			d.str(a, &r.ResizeMode)
+		case "description":
+			d.str(a, &r.Description)
+		case "prevent_destroy":
+			d.boolean(a, &r.PreventDestroy)
+		case "security_groups":
+			d.list(a, &r.SecurityGroups)
+		case "tags":
+			d.strMap(a, &r.Tags)
+		case "metadata":
+			d.strMap(a, &r.Metadata)
+		case "user_data":
+			if d.once2(a.NameRange, r.UserData != nil, "user_data") {
+				u := &rawUserData{Pos: d.rng(a.Expr.Range())}
+				d.str(a, &u.Content)
+				r.UserData = u
+			}
+		case "admin_password":
+			r.AdminPassword = d.secret(a)
+		}
+	}, func(blk *hclsyntax.Block) {
+		if !d.labels(blk, 0) {
+			return
+		}
+		switch blk.Type {
+		case "nic":
+			if len(nics) == 0 {
+				nicsPos = d.blockPos(blk)
+			}
+			nics = append(nics, d.nic(blk))
+		case "data_volume":
+			if len(vols) == 0 {
+				volsPos = d.blockPos(blk)
+			}
+			vols = append(vols, d.dataVolume(blk))
+		case "root_volume":
+			if d.once(blk, r.RootVolume != nil) {
+				r.RootVolume = d.root(blk)
+			}
+		case "user_data":
+			if d.once(blk, r.UserData != nil) {
+				r.UserData = d.userData(blk)
+			}
+		case "update_policy":
+			d.body(blk.Body, "update_policy", updatePolicyFields, nil, func(a *hclsyntax.Attribute) {
+				d.str(a, &r.MaxUnavailable)
+			}, nil)
+		}
+	})
+	if len(nics) > 0 {
+		r.NICs.set(nics, nicsPos)
+	}
+	if len(vols) > 0 {
+		r.DataVolumes.set(vols, volsPos)
+	}
+	return r
+}
+
+func (d *hclDecoder) once2(rng hcl.Range, seen bool, what string) bool {
+	if seen {
+		d.sink.errorf(d.rng(rng), "%s is set twice", what)
+		return false
+	}
+	return true
+}
+
+func (d *hclDecoder) nic(b *hclsyntax.Block) rawNIC {
+	r := rawNIC{Pos: d.blockPos(b)}
+	d.body(b.Body, "a NIC", nicFields, nil, func(a *hclsyntax.Attribute) {
+		switch a.Name {
+		case "subnet":
+			d.str(a, &r.Subnet)
+		case "ip":
+			d.str(a, &r.IP)
+		case "security_groups":
+			d.list(a, &r.SecurityGroups)
+		}
+	}, nil)
+	return r
+}
+
+func (d *hclDecoder) dataVolume(b *hclsyntax.Block) rawDataVolume {
+	r := rawDataVolume{Pos: d.blockPos(b)}
+	d.body(b.Body, "a data volume", dataVolumeFields, nil, func(a *hclsyntax.Attribute) {
+		switch a.Name {
+		case "type":
+			d.str(a, &r.Type)
+		case "size":
+			d.integer(a, &r.Size)
+		}
+	}, nil)
+	return r
+}
+
+func (d *hclDecoder) userData(b *hclsyntax.Block) *rawUserData {
+	r := &rawUserData{Pos: d.blockPos(b)}
+	d.body(b.Body, "user_data", userDataFields, nil, func(a *hclsyntax.Attribute) {
+		switch a.Name {
+		case "content":
+			d.str(a, &r.Content)
+		case "file":
+			d.str(a, &r.File)
+		case "sensitive":
+			d.boolean(a, &r.Sensitive)
+		}
+	}, nil)
+	return r
+}
+
+// secret reads admin_password: env.NAME or "${env.NAME}" and var.NAME stay
+// references; { env = "NAME" } and { file = "PATH" } are references; any
+// other string is a literal.
+func (d *hclDecoder) secret(a *hclsyntax.Attribute) *rawSecret {
+	p := d.rng(a.Expr.Range())
+	r := &rawSecret{Pos: p}
+	expr := a.Expr
+	if w, ok := expr.(*hclsyntax.TemplateWrapExpr); ok {
+		expr = w.Wrapped
+	}
+	if t, ok := expr.(*hclsyntax.ScopeTraversalExpr); ok && len(t.Traversal) == 2 {
+		if attr, ok := t.Traversal[1].(hcl.TraverseAttr); ok {
+			switch t.Traversal.RootName() {
+			case "env":
+				r.Kind, r.Ref = secretEnv, attr.Name
+				return r
+			case "var":
+				v, ok := d.ip.lookupVar(attr.Name, p)
+				if !ok {
+					return nil
+				}
+				r.Kind, r.Ref, r.Value = secretVar, attr.Name, v
+				return r
+			}
+		}
+	}
+	if obj, ok := expr.(*hclsyntax.ObjectConsExpr); ok {
+		var env, file field[string]
+		for _, item := range obj.Items {
+			kp := d.rng(item.KeyExpr.Range())
+			kv, diags := item.KeyExpr.Value(nil)
+			if diags.HasErrors() || kv.Type() != cty.String {
+				d.sink.errorf(kp, "admin_password takes env or file")
+				return nil
+			}
+			key := kv.AsString()
+			if key != "env" && key != "file" {
+				diag := d.sink.errorf(kp, "unknown field %q in admin_password", key)
+				if s := suggest(key, secretFields); s != "" {
+					diag.hint("did you mean %q?", s)
+				}
+				return nil
+			}
+			fa := &hclsyntax.Attribute{Name: key, Expr: item.ValueExpr}
+			if key == "env" {
+				d.str(fa, &env)
+			} else {
+				d.str(fa, &file)
+			}
+		}
+		switch {
+		case env.Set && file.Set:
+			d.sink.errorf(p, "admin_password has both env and file").hint("choose one")
+			return nil
+		case env.Set:
+			r.Kind, r.Ref = secretEnv, env.V
+		case file.Set:
+			r.Kind, r.Ref = secretFile, file.V
+		default:
+			d.sink.errorf(p, "admin_password needs env or file")
+			return nil
+		}
+		return r
+	}
+	var lit field[string]
+	d.str(a, &lit)
+	if !lit.Set {
+		return nil
+	}
+	r.Kind, r.Value = secretLiteral, lit.V
+	return r
+}
+
+func (d *hclDecoder) ignore(b *hclsyntax.Block) *rawIgnore {
+	r := &rawIgnore{Pos: d.blockPos(b)}
+	d.body(b.Body, "ignore", ignoreFields, nil, func(a *hclsyntax.Attribute) {
+		switch a.Name {
+		case "tag_prefixes":
+			d.list(a, &r.TagPrefixes)
+		case "metadata_prefixes":
+			d.list(a, &r.MetadataPrefixes)
+		}
+	}, nil)
+	return r
+}
+
+// hclVarFile reads a --var-file in HCL syntax: NAME = "value" lines.
+func hclVarFile(path string, src []byte, vars map[string]string, sink *diagSink) bool {
+	f, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
+	d := &hclDecoder{file: path, sink: sink}
+	if diags.HasErrors() {
+		d.hclDiags(diags)
+		return false
+	}
+	attrs, diags := f.Body.JustAttributes()
+	if diags.HasErrors() {
+		d.hclDiags(diags)
+		return false
+	}
+	ok := true
+	for name, a := range attrs {
+		v, diags := a.Expr.Value(nil)
+		if diags.HasErrors() {
+			d.hclDiags(diags)
+			ok = false
+			continue
+		}
+		s, good := d.as(v, cty.String, d.rng(a.Expr.Range()), name)
+		if !good {
+			ok = false
+			continue
+		}
+		vars[name] = s.AsString()
+	}
+	return ok
+}

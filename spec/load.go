@@ -1,0 +1,169 @@
+package spec
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// LoadOptions are the inputs of a load that do not come from the file.
+type LoadOptions struct {
+	// Vars are --var values; they override --var-file values and the
+	// file's own variable defaults.
+	Vars map[string]string
+	// VarFiles are --var-file paths, applied in order (later wins), under Vars.
+	// A .hcl file holds NAME = "value" lines; any other is a YAML mapping.
+	VarFiles []string
+	// LookupEnv reads the environment; nil means os.LookupEnv. Tests set it.
+	LookupEnv func(string) (string, bool)
+	// AllowLiteralSecrets accepts passwords written in the file itself
+	// (also settable in the file with allow_literal_secrets: true).
+	AllowLiteralSecrets bool
+	// BaseDir is the directory relative paths in the file are resolved
+	// against; "" means the file's own directory.
+	BaseDir string
+}
+
+func (o *LoadOptions) lookupEnv() func(string) (string, bool) {
+	if o.LookupEnv != nil {
+		return o.LookupEnv
+	}
+	return os.LookupEnv
+}
+
+// Load reads and validates the fleet file at path. The format follows the
+// extension (.yaml, .yml or .hcl). The Fleet is nil when the
+// diagnostics contain an error.
+func Load(path string, opts LoadOptions) (*Fleet, Diagnostics) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: fmt.Sprintf("cannot read the fleet file: %v", unwrapPathErr(err))}}
+	}
+	if st.Size() > MaxFileSize {
+		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: fmt.Sprintf("the file is %d bytes; fleet files are limited to %d bytes (4 MiB)", st.Size(), MaxFileSize)}}
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: fmt.Sprintf("cannot read the fleet file: %v", unwrapPathErr(err))}}
+	}
+	if opts.BaseDir == "" {
+		opts.BaseDir = filepath.Dir(path)
+	}
+	return Parse(path, src, opts)
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// Parse reads and validates a fleet from src; filename names it in
+// diagnostics and chooses the syntax by extension. All problems are
+// returned at once, sorted by position.
+func Parse(filename string, src []byte, opts LoadOptions) (*Fleet, Diagnostics) {
+	sink := &diagSink{}
+	f := parse(filename, src, &opts, sink)
+	sink.diags.Sort()
+	if sink.diags.HasErrors() {
+		return nil, sink.diags
+	}
+	return f, sink.diags
+}
+
+func parse(filename string, src []byte, opts *LoadOptions, sink *diagSink) *Fleet {
+	top := Pos{File: filename}
+	if len(src) > MaxFileSize {
+		sink.errorf(top, "the file is %d bytes; fleet files are limited to %d bytes (4 MiB)", len(src), MaxFileSize)
+		return nil
+	}
+	if !utf8.Valid(src) || strings.ContainsRune(string(src), 0) {
+		sink.errorf(top, "the file is not UTF-8 text").hint("fleet files are YAML or HCL text; is this a binary file?")
+		return nil
+	}
+	vars, ok := loadVarFiles(opts, sink)
+	if !ok {
+		return nil
+	}
+	for k, v := range opts.Vars {
+		vars[k] = v
+	}
+	o := *opts
+	o.Vars = vars
+	var raw *rawFleet
+	switch ext := strings.ToLower(filepath.Ext(filename)); ext {
+	case ".yaml", ".yml":
+		raw = parseYAML(filename, src, &o, sink)
+	case ".hcl":
+		raw = parseHCL(filename, src, &o, sink)
+	default:
+		sink.errorf(top, "cannot tell the syntax of %q from its extension %q", filepath.Base(filename), ext).hint("name fleet files *.yaml, *.yml or *.hcl")
+		return nil
+	}
+	if raw == nil {
+		return nil
+	}
+	b := &builder{sink: sink, opts: &o, file: filename}
+	return b.build(raw)
+}
+
+// loadVarFiles reads --var-file files into one map (later files win).
+func loadVarFiles(opts *LoadOptions, sink *diagSink) (map[string]string, bool) {
+	vars := map[string]string{}
+	ok := true
+	for _, path := range opts.VarFiles {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			sink.errorf(Pos{File: path}, "cannot read the variable file: %v", unwrapPathErr(err))
+			ok = false
+			continue
+		}
+		if strings.EqualFold(filepath.Ext(path), ".hcl") {
+			ok = hclVarFile(path, src, vars, sink) && ok
+			continue
+		}
+		var n yaml.Node
+		if err := yaml.Unmarshal(src, &n); err != nil {
+			sink.errorf(Pos{File: path, Line: 1, Col: 1}, "invalid YAML in the variable file: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+			ok = false
+			continue
+		}
+		if len(n.Content) == 0 {
+			continue
+		}
+		m := n.Content[0]
+		if m.Kind != yaml.MappingNode {
+			sink.errorf(Pos{File: path, Line: m.Line, Col: m.Column}, "a variable file must be a mapping of NAME: value")
+			ok = false
+			continue
+		}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			k, v := m.Content[i], m.Content[i+1]
+			if k.Kind != yaml.ScalarNode || v.Kind != yaml.ScalarNode || !identRe.MatchString(k.Value) {
+				sink.errorf(Pos{File: path, Line: k.Line, Col: k.Column}, "a variable file must be a mapping of NAME: value")
+				ok = false
+				continue
+			}
+			vars[k.Value] = v.Value
+		}
+	}
+	return vars, ok
+}
+
+// ParseVarArgs turns --var k=v arguments into a map.
+func ParseVarArgs(args []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, a := range args {
+		k, v, err := parseVarArg(a)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, nil
+}

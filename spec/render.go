@@ -1,0 +1,107 @@
+package spec
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+)
+
+// Render writes diagnostics for a person: each as "file:line:col: severity:
+// message", then the source line with a caret under the column, then the
+// hint. src maps file names to their contents (a file missing from it is
+// rendered without the source line). color styles the output with lipgloss;
+// callers pass false when the output is not a terminal or NO_COLOR is set.
+func Render(w io.Writer, diags Diagnostics, src map[string][]byte, color bool) {
+	st := newStyles(color)
+	for i, d := range diags {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		sev := st.err.Render("error")
+		if d.Severity == Warning {
+			sev = st.warn.Render("warning")
+		}
+		fmt.Fprintf(w, "%s: %s: %s\n", st.pos.Render(d.Pos.String()), sev, st.msg.Render(d.Message))
+		if line, ok := sourceLine(src[d.Pos.File], d.Pos.Line); ok {
+			gutter := fmt.Sprintf("%5d | ", d.Pos.Line)
+			fmt.Fprintf(w, "%s%s\n", st.gutter.Render(gutter), line)
+			col := max(d.Pos.Col, 1)
+			pad := caretPad(line, col)
+			fmt.Fprintf(w, "%s%s%s\n", st.gutter.Render(strings.Repeat(" ", 6)+"| "), pad, st.caret.Render("^"))
+		}
+		if d.Hint != "" {
+			fmt.Fprintf(w, "  %s %s\n", st.hint.Render("hint:"), d.Hint)
+		}
+	}
+}
+
+type styles struct {
+	pos, err, warn, msg, gutter, caret, hint lipgloss.Style
+}
+
+func newStyles(color bool) styles {
+	if !color {
+		p := lipgloss.NewStyle()
+		return styles{p, p, p, p, p, p, p}
+	}
+	return styles{
+		pos:    lipgloss.NewStyle().Bold(true),
+		err:    lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("9")),
+		warn:   lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("11")),
+		msg:    lipgloss.NewStyle().Bold(true),
+		gutter: lipgloss.NewStyle().Foreground(lipgloss.Color("8")),
+		caret:  lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("9")),
+		hint:   lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("14")),
+	}
+}
+
+// sourceLine returns line n (1-based) of src with tabs kept and the line
+// ending removed; very long lines are cut so a minified file does not
+// flood the terminal.
+func sourceLine(src []byte, n int) (string, bool) {
+	if src == nil || n < 1 {
+		return "", false
+	}
+	for i := 1; i < n; i++ {
+		j := bytes.IndexByte(src, '\n')
+		if j < 0 {
+			return "", false
+		}
+		src = src[j+1:]
+	}
+	line := string(src)
+	if j := strings.IndexByte(line, '\n'); j >= 0 {
+		line = line[:j]
+	}
+	line = strings.TrimRight(line, "\r")
+	if r := []rune(line); len(r) > 200 {
+		line = string(r[:200]) + "..."
+	}
+	return line, true
+}
+
+// caretPad is the whitespace that puts a caret under column col, copying
+// tabs so the caret lines up however the terminal renders them, and using
+// two cells for wide (CJK) characters.
+func caretPad(line string, col int) string {
+	var b strings.Builder
+	i := 1
+	for _, r := range line {
+		if i >= col {
+			break
+		}
+		switch {
+		case r == '\t':
+			b.WriteByte('\t')
+		case lipgloss.Width(string(r)) == 2:
+			b.WriteString("  ")
+		default:
+			b.WriteByte(' ')
+		}
+		i++
+	}
+	return b.String()
+}

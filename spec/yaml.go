@@ -1,0 +1,737 @@
+package spec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Limits that keep hostile or broken input from exhausting memory or
+// stack: a fleet file is hand-written text, so these are far above any
+// real fleet.
+const (
+	// MaxFileSize is the largest fleet file read.
+	MaxFileSize = 4 << 20
+	// maxYAMLNodes bounds the nodes visited, aliases expanded (YAML alias
+	// bombs expand exponentially; the budget stops them).
+	maxYAMLNodes = 200_000
+	// maxDepth bounds nesting; a fleet needs about 6 levels.
+	maxDepth = 64
+)
+
+// yamlDecoder turns a yaml.v3 node tree into the raw description. It
+// walks the Node API rather than unmarshalling into structs so that every
+// value keeps its line and column and unknown fields are reported.
+type yamlDecoder struct {
+	file   string
+	sink   *diagSink
+	ip     *interp
+	budget int
+	blown  bool
+}
+
+// parseYAML reads a YAML fleet. vars are the command-line variables; the
+// file's own `variables:` defaults are merged under them.
+func parseYAML(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawFleet {
+	d := &yamlDecoder{file: file, sink: sink, budget: maxYAMLNodes}
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			sink.errorf(Pos{File: file, Line: 1, Col: 1}, "the file is empty").hint("a fleet needs at least a name and one server set")
+			return nil
+		}
+		d.syntaxError(err)
+		return nil
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		sink.errorf(d.pos(&extra), "the file has more than one YAML document").hint("put one fleet in each file")
+		return nil
+	} else if !errors.Is(err, io.EOF) {
+		d.syntaxError(err)
+		return nil
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			sink.errorf(Pos{File: file, Line: 1, Col: 1}, "the file is empty")
+			return nil
+		}
+		root = root.Content[0]
+	}
+	root = d.deref(root, 0)
+	if root == nil {
+		return nil
+	}
+	if root.Kind != yaml.MappingNode {
+		sink.errorf(d.pos(root), "a fleet file must be a mapping (name: ..., servers: ...), not %s", kindName(root))
+		return nil
+	}
+	vars := map[string]string{}
+	d.ip = &interp{vars: vars, env: opts.lookupEnv(), sink: sink}
+	// Variables first: every other value may refer to them.
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "variables" {
+			d.variables(root.Content[i+1], vars)
+		}
+	}
+	for k, v := range opts.Vars {
+		vars[k] = v
+	}
+	f := &rawFleet{Pos: d.pos(root)}
+	d.mapping(root, 0, "the fleet", fleetFields, func(key string, v *yaml.Node, depth int) {
+		switch key {
+		case "name":
+			d.str(v, &f.Name)
+		case "project":
+			d.str(v, &f.Project)
+		case "allow_literal_secrets":
+			d.boolean(v, &f.AllowLiteralSecrets)
+		case "variables":
+			// read above
+		case "defaults":
+			f.Defaults = d.defaults(v, depth)
+		case "keypairs":
+			d.seq(v, depth, "keypairs", func(n *yaml.Node, depth int) { f.Keypairs = append(f.Keypairs, d.keypair(n, depth)) })
+		case "server_groups":
+			d.seq(v, depth, "server_groups", func(n *yaml.Node, depth int) { f.ServerGroups = append(f.ServerGroups, d.group(n, depth)) })
+		case "volumes":
+			d.seq(v, depth, "volumes", func(n *yaml.Node, depth int) { f.Volumes = append(f.Volumes, d.volume(n, depth)) })
+		case "servers":
+			d.seq(v, depth, "servers", func(n *yaml.Node, depth int) { f.Servers = append(f.Servers, d.set(n, depth)) })
+		case "ignore":
+			f.Ignore = d.ignore(v, depth)
+		}
+	})
+	if d.blown {
+		return nil
+	}
+	return f
+}
+
+// syntaxError reports a yaml.v3 parse error at the line it names.
+func (d *yamlDecoder) syntaxError(err error) {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	line := 0
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if n, after, ok := strings.Cut(rest, ": "); ok {
+			if l, e := strconv.Atoi(n); e == nil {
+				line, msg = l, after
+			}
+		}
+	}
+	if line == 0 {
+		line = 1
+	}
+	d.sink.errorf(Pos{File: d.file, Line: line, Col: 1}, "invalid YAML: %s", msg)
+}
+
+func (d *yamlDecoder) pos(n *yaml.Node) Pos { return Pos{File: d.file, Line: n.Line, Col: n.Column} }
+
+// deref follows aliases, charging the node budget so alias bombs stop.
+func (d *yamlDecoder) deref(n *yaml.Node, depth int) *yaml.Node {
+	for hops := 0; n != nil && n.Kind == yaml.AliasNode; hops++ {
+		if hops > maxDepth {
+			d.sink.errorf(d.pos(n), "alias chain is too long")
+			return nil
+		}
+		n = n.Alias
+	}
+	if n == nil {
+		return nil
+	}
+	if d.blown {
+		return nil
+	}
+	d.budget--
+	if d.budget < 0 {
+		d.blown = true
+		d.sink.errorf(d.pos(n), "the document expands to more than %d values (an alias bomb?)", maxYAMLNodes).hint("fleet files do not need aliases that repeat large structures")
+		return nil
+	}
+	if depth > maxDepth {
+		d.blown = true
+		d.sink.errorf(d.pos(n), "the document is nested more than %d levels deep", maxDepth)
+		return nil
+	}
+	return n
+}
+
+// kindName names a node's kind for messages.
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "empty (null)"
+		}
+		return fmt.Sprintf("the value %q", truncate(n.Value, 40))
+	}
+	return "something else"
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "..."
+}
+
+// mapping walks a mapping's fields in order, reporting duplicate and
+// unknown keys (with a "did you mean" hint) and expanding "<<" merge keys.
+// fn is called once per known field.
+func (d *yamlDecoder) mapping(n *yaml.Node, depth int, what string, allowed []string, fn func(key string, v *yaml.Node, depth int)) bool {
+	n = d.deref(n, depth)
+	if n == nil {
+		return false
+	}
+	if n.Kind != yaml.MappingNode {
+		d.sink.errorf(d.pos(n), "%s must be a mapping of fields, not %s", what, kindName(n))
+		return false
+	}
+	seen := map[string]Pos{}
+	var merged []*yaml.Node // key/value pairs from "<<" merges, applied after explicit keys
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := d.deref(n.Content[i], depth+1), n.Content[i+1]
+		if k == nil {
+			return false
+		}
+		if k.Kind != yaml.ScalarNode {
+			d.sink.errorf(d.pos(k), "a field name in %s must be a plain word, not %s", what, kindName(k))
+			continue
+		}
+		if k.Value == "<<" && k.Tag == "!!merge" {
+			merged = append(merged, d.mergeSources(v, depth+1)...)
+			continue
+		}
+		if first, dup := seen[k.Value]; dup {
+			d.sink.errorf(d.pos(k), "field %q is set twice in %s", k.Value, what).hint("the first is at line %d", first.Line)
+			continue
+		}
+		seen[k.Value] = d.pos(k)
+		if !contains(allowed, k.Value) {
+			diag := d.sink.errorf(d.pos(k), "unknown field %q in %s", k.Value, what)
+			if s := suggest(k.Value, allowed); s != "" {
+				diag.hint("did you mean %q?", s)
+			} else {
+				diag.hint("the fields are: %s", strings.Join(allowed, ", "))
+			}
+			continue
+		}
+		fn(k.Value, v, depth+1)
+	}
+	for i := 0; i+1 < len(merged); i += 2 {
+		k, v := merged[i], merged[i+1]
+		if _, dup := seen[k.Value]; dup || !contains(allowed, k.Value) {
+			continue // explicit keys win; unknown merged keys were reported at the anchor's own use
+		}
+		seen[k.Value] = d.pos(k)
+		fn(k.Value, v, depth+1)
+	}
+	return true
+}
+
+// mergeSources returns the key/value pairs of a "<<" merge value (one
+// mapping or a list of mappings, usually aliases).
+func (d *yamlDecoder) mergeSources(v *yaml.Node, depth int) []*yaml.Node {
+	v = d.deref(v, depth)
+	if v == nil {
+		return nil
+	}
+	var out []*yaml.Node
+	switch v.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			if k := d.deref(v.Content[i], depth+1); k != nil && k.Kind == yaml.ScalarNode {
+				out = append(out, k, v.Content[i+1])
+			}
+		}
+	case yaml.SequenceNode:
+		for _, m := range v.Content {
+			out = append(out, d.mergeSources(m, depth+1)...)
+		}
+	default:
+		d.sink.errorf(d.pos(v), "a << merge needs a mapping, not %s", kindName(v))
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// seq walks a list, calling fn for each element.
+func (d *yamlDecoder) seq(n *yaml.Node, depth int, what string, fn func(*yaml.Node, int)) bool {
+	n = d.deref(n, depth)
+	if n == nil {
+		return false
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return true // "keypairs:" with nothing under it: an empty list
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.sink.errorf(d.pos(n), "%s must be a list (items starting with -), not %s", what, kindName(n))
+		return false
+	}
+	for _, e := range n.Content {
+		if d.blown {
+			return false
+		}
+		fn(e, depth+1)
+	}
+	return true
+}
+
+// scalar returns a scalar's text after variable substitution.
+func (d *yamlDecoder) scalar(n *yaml.Node, what string) (string, Pos, bool) {
+	n = d.deref(n, 0)
+	if n == nil {
+		return "", Pos{}, false
+	}
+	p := d.pos(n)
+	if n.Kind != yaml.ScalarNode {
+		d.sink.errorf(p, "%s must be a single value, not %s", what, kindName(n))
+		return "", p, false
+	}
+	if n.Tag == "!!null" {
+		d.sink.errorf(p, "%s is empty", what)
+		return "", p, false
+	}
+	quoted := n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0
+	v, ok := d.ip.expand(n.Value, p, quoted)
+	return v, p, ok
+}
+
+func (d *yamlDecoder) str(n *yaml.Node, f *field[string]) {
+	if v, p, ok := d.scalar(n, "this field"); ok {
+		f.set(v, p)
+	}
+}
+
+func (d *yamlDecoder) integer(n *yaml.Node, what string, f *field[int]) {
+	v, p, ok := d.scalar(n, what)
+	if !ok {
+		return
+	}
+	i, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		d.sink.errorf(p, "%s must be a whole number, not %q", what, truncate(v, 40))
+		return
+	}
+	f.set(i, p)
+}
+
+func (d *yamlDecoder) boolean(n *yaml.Node, f *field[bool]) {
+	v, p, ok := d.scalar(n, "this field")
+	if !ok {
+		return
+	}
+	switch strings.TrimSpace(v) {
+	case "true":
+		f.set(true, p)
+	case "false":
+		f.set(false, p)
+	default:
+		d.sink.errorf(p, "expected true or false, not %q", truncate(v, 40))
+	}
+}
+
+// list reads a list of strings.
+func (d *yamlDecoder) list(n *yaml.Node, depth int, what string, f *field[[]string]) {
+	m := d.deref(n, depth)
+	if m == nil {
+		return
+	}
+	out := []string{}
+	ok := d.seq(m, depth, what, func(e *yaml.Node, depth int) {
+		if v, _, ok := d.scalar(e, "an item of "+what); ok {
+			out = append(out, v)
+		}
+	})
+	if ok {
+		f.set(out, d.pos(m))
+	}
+}
+
+// strMap reads a mapping of strings (tags, metadata); keys are not
+// substituted, values are.
+func (d *yamlDecoder) strMap(n *yaml.Node, depth int, what string, f *field[strMap]) {
+	m := d.deref(n, depth)
+	if m == nil {
+		return
+	}
+	if m.Kind == yaml.ScalarNode && m.Tag == "!!null" {
+		f.set(strMap{}, d.pos(m))
+		return
+	}
+	if m.Kind != yaml.MappingNode {
+		d.sink.errorf(d.pos(m), "%s must be a mapping of key: value, not %s", what, kindName(m))
+		return
+	}
+	var out strMap
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := d.deref(m.Content[i], depth+1)
+		if k == nil {
+			return
+		}
+		if k.Kind != yaml.ScalarNode {
+			d.sink.errorf(d.pos(k), "a key in %s must be a single value, not %s", what, kindName(k))
+			continue
+		}
+		if seen[k.Value] {
+			d.sink.errorf(d.pos(k), "key %q is set twice in %s", k.Value, what)
+			continue
+		}
+		seen[k.Value] = true
+		v := d.deref(m.Content[i+1], depth+1)
+		if v == nil {
+			return
+		}
+		val := ""
+		if !(v.Kind == yaml.ScalarNode && v.Tag == "!!null") {
+			s, _, ok := d.scalar(v, fmt.Sprintf("the value of %q", k.Value))
+			if !ok {
+				continue
+			}
+			val = s
+		}
+		out.put(k.Value, val, d.pos(k))
+	}
+	f.set(out, d.pos(m))
+}
+
+// variables reads the file's `variables:` defaults (plain strings).
+func (d *yamlDecoder) variables(n *yaml.Node, vars map[string]string) {
+	m := d.deref(n, 0)
+	if m == nil {
+		return
+	}
+	if m.Kind != yaml.MappingNode {
+		d.sink.errorf(d.pos(m), "variables must be a mapping of NAME: default value, not %s", kindName(m))
+		return
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := d.deref(m.Content[i], 1), d.deref(m.Content[i+1], 1)
+		if k == nil || v == nil {
+			return
+		}
+		if k.Kind != yaml.ScalarNode || !identRe.MatchString(k.Value) {
+			d.sink.errorf(d.pos(k), "variable names are letters, digits, _ and -, starting with a letter or _")
+			continue
+		}
+		if v.Kind != yaml.ScalarNode {
+			d.sink.errorf(d.pos(v), "the default of variable %q must be a single value, not %s", k.Value, kindName(v))
+			continue
+		}
+		if v.Tag == "!!null" {
+			continue // declared without a default: must be given with --var
+		}
+		vars[k.Value] = v.Value
+	}
+}
+
+func (d *yamlDecoder) defaults(n *yaml.Node, depth int) *rawDefaults {
+	r := &rawDefaults{}
+	if m := d.deref(n, depth); m != nil {
+		r.Pos = d.pos(m)
+	}
+	d.mapping(n, depth, "defaults", defaultsFields, func(key string, v *yaml.Node, depth int) {
+		switch key {
+		case "availability_zone":
+			d.str(v, &r.AvailabilityZone)
+		case "vpc":
+			d.str(v, &r.VPC)
+		case "image":
+			d.str(v, &r.Image)
+		case "flavor":
+			d.str(v, &r.Flavor)
+		case "keypair":
+			d.str(v, &r.Keypair)
+		case "security_groups":
+			d.list(v, depth, "security_groups", &r.SecurityGroups)
+		case "tags":
+			d.strMap(v, depth, "tags", &r.Tags)
+		case "root_volume":
+			r.RootVolume = d.root(v, depth)
+		}
+	})
+	return r
+}
+
+func (d *yamlDecoder) root(n *yaml.Node, depth int) *rawRoot {
+	r := &rawRoot{}
+	if m := d.deref(n, depth); m != nil {
+		r.Pos = d.pos(m)
+	}
+	d.mapping(n, depth, "root_volume", rootFields, func(key string, v *yaml.Node, depth int) {
+		switch key {
+		case "type":
+			d.str(v, &r.Type)
+		case "size":
+			d.integer(v, "size", &r.Size)
+		}
+	})
+	return r
+}
+
+func (d *yamlDecoder) keypair(n *yaml.Node, depth int) rawKeypair {
+	var r rawKeypair
+	if m := d.deref(n, depth); m != nil {
+		r.Pos = d.pos(m)
+	}
+	d.mapping(n, depth, "a keypair", keypairFields, func(key string, v *yaml.Node, depth int) {
+		switch key {
+		case "name":
+			d.str(v, &r.Name)
+		case "public_key":
+			d.str(v, &r.PublicKey)
+		case "public_key_file":
+			d.str(v, &r.PublicKeyFile)
+		case "private_key_file":
+			d.str(v, &r.PrivateKeyFile)
+		case "create":
+			d.boolean(v, &r.Create)
+		}
+	})
+	return r
+}
+
+func (d *yamlDecoder) group(n *yaml.Node, depth int) rawGroup {
+	var r rawGroup
+	if m := d.deref(n, depth); m != nil {
+		r.Pos = d.pos(m)
+	}
+	d.mapping(n, depth, "a server group", groupFields, func(key string, v *yaml.Node, depth int) {
+		switch key {
+		case "name":
+			d.str(v, &r.Name)
+		case "policy":
+			d.str(v, &r.Policy)
+		}
+	})
+	return r
+}
+
+func (d *yamlDecoder) volume(n *yaml.Node, depth int) rawVolume {
+	var r rawVolume
+	if m := d.deref(n, depth); m != nil {
+		r.Pos = d.pos(m)
+	}
+	d.mapping(n, depth, "a volume", volumeFields, func(key string, v *yaml.Node, depth int) {
+		switch key {
+		case "name":
+			d.str(v, &r.Name)
+		case "type":
+			d.str(v, &r.Type)
+		case "size":
+			d.integer(v, "size", &r.Size)
+		case "attach_to":
+			d.list(v, depth, "attach_to", &r.AttachTo)
+		}
+	})
+	return r
+}
+
+func (d *yamlDecoder) set(n *yaml.Node, depth int) rawSet {
+	var r rawSet
+	if m := d.deref(n, depth); m != nil {
+		r.Pos = d.pos(m)
+	}
+	d.mapping(n, depth, "a server set", setFields, func(key string, v *yaml.Node, depth int) {
+		switch key {
+		case "name":
+			d.str(v, &r.Name)
+		case "count":
+			d.integer(v, "count", &r.Count)
+		case "flavor":
+			d.str(v, &r.Flavor)
+		case "image":
+			d.str(v, &r.Image)
+		case "availability_zone":
+			d.str(v, &r.AvailabilityZone)
+		case "vpc":
+			d.str(v, &r.VPC)
+		case "keypair":
+			d.str(v, &r.Keypair)
+		case "server_group":
+			d.str(v, &r.ServerGroup)
+		case "power_state":
+			d.str(v, &r.PowerState)
+		case "resize_mode":
+			d.str(v, &r.ResizeMode)
+		case "description":
+			d.str(v, &r.Description)
+		case "prevent_destroy":
+			d.boolean(v, &r.PreventDestroy)
+		case "security_groups":
+			d.list(v, depth, "security_groups", &r.SecurityGroups)
+		case "tags":
+			d.strMap(v, depth, "tags", &r.Tags)
+		case "metadata":
+			d.strMap(v, depth, "metadata", &r.Metadata)
+		case "root_volume":
+			r.RootVolume = d.root(v, depth)
+		case "nics":
+			var nics []rawNIC
+			if m := d.deref(v, depth); m != nil && d.seq(m, depth, "nics", func(e *yaml.Node, depth int) { nics = append(nics, d.nic(e, depth)) }) {
+				r.NICs.set(nics, d.pos(m))
+			}
+		case "data_volumes":
+			var vols []rawDataVolume
+			if m := d.deref(v, depth); m != nil && d.seq(m, depth, "data_volumes", func(e *yaml.Node, depth int) { vols = append(vols, d.dataVolume(e, depth)) }) {
+				r.DataVolumes.set(vols, d.pos(m))
+			}
+		case "user_data":
+			r.UserData = d.userData(v, depth)
+		case "admin_password":
+			r.AdminPassword = d.secret(v, depth)
+		case "update_policy":
+			d.mapping(v, depth, "update_policy", updatePolicyFields, func(key string, v *yaml.Node, depth int) {
+				d.str(v, &r.MaxUnavailable)
+			})
+		}
+	})
+	return r
+}
+
+func (d *yamlDecoder) nic(n *yaml.Node, depth int) rawNIC {
+	var r rawNIC
+	if m := d.deref(n, depth); m != nil {
+		r.Pos = d.pos(m)
+	}
+	d.mapping(n, depth, "a NIC", nicFields, func(key string, v *yaml.Node, depth int) {
+		switch key {
+		case "subnet":
+			d.str(v, &r.Subnet)
+		case "ip":
+			d.str(v, &r.IP)
+		case "security_groups":
+			d.list(v, depth, "security_groups", &r.SecurityGroups)
+		}
+	})
+	return r
+}
+
+func (d *yamlDecoder) dataVolume(n *yaml.Node, depth int) rawDataVolume {
+	var r rawDataVolume
+	if m := d.deref(n, depth); m != nil {
+		r.Pos = d.pos(m)
+	}
+	d.mapping(n, depth, "a data volume", dataVolumeFields, func(key string, v *yaml.Node, depth int) {
+		switch key {
+		case "type":
+			d.str(v, &r.Type)
+		case "size":
+			d.integer(v, "size", &r.Size)
+		}
+	})
+	return r
+}
+
+// userData reads user_data: a string, or {content|file, sensitive}.
+func (d *yamlDecoder) userData(n *yaml.Node, depth int) *rawUserData {
+	m := d.deref(n, depth)
+	if m == nil {
+		return nil
+	}
+	r := &rawUserData{Pos: d.pos(m)}
+	if m.Kind == yaml.ScalarNode {
+		d.str(m, &r.Content)
+		return r
+	}
+	d.mapping(m, depth, "user_data", userDataFields, func(key string, v *yaml.Node, depth int) {
+		switch key {
+		case "content":
+			d.str(v, &r.Content)
+		case "file":
+			d.str(v, &r.File)
+		case "sensitive":
+			d.boolean(v, &r.Sensitive)
+		}
+	})
+	return r
+}
+
+// secret reads a secret: "${env.NAME}" or "${var.NAME}" stay references;
+// {env: NAME} and {file: PATH} are references; anything else is a literal.
+func (d *yamlDecoder) secret(n *yaml.Node, depth int) *rawSecret {
+	m := d.deref(n, depth)
+	if m == nil {
+		return nil
+	}
+	r := &rawSecret{Pos: d.pos(m)}
+	if m.Kind == yaml.ScalarNode && m.Tag != "!!null" {
+		if kind, name, ok := wholeRef(m.Value); ok {
+			if kind == "env" {
+				r.Kind, r.Ref = secretEnv, name
+				return r
+			}
+			v, ok := d.ip.lookupVar(name, r.Pos)
+			if !ok {
+				return nil
+			}
+			r.Kind, r.Ref, r.Value = secretVar, name, v
+			return r
+		}
+		v, _, ok := d.scalar(m, "admin_password")
+		if !ok {
+			return nil
+		}
+		r.Kind, r.Value = secretLiteral, v
+		return r
+	}
+	var env, file field[string]
+	d.mapping(m, depth, "admin_password", secretFields, func(key string, v *yaml.Node, depth int) {
+		if key == "env" {
+			d.str(v, &env)
+		} else {
+			d.str(v, &file)
+		}
+	})
+	switch {
+	case env.Set && file.Set:
+		d.sink.errorf(r.Pos, "admin_password has both env and file").hint("choose one")
+		return nil
+	case env.Set:
+		r.Kind, r.Ref = secretEnv, env.V
+	case file.Set:
+		r.Kind, r.Ref = secretFile, file.V
+	default:
+		d.sink.errorf(r.Pos, "admin_password needs env: NAME or file: PATH")
+		return nil
+	}
+	return r
+}
+
+func (d *yamlDecoder) ignore(n *yaml.Node, depth int) *rawIgnore {
+	r := &rawIgnore{}
+	if m := d.deref(n, depth); m != nil {
+		r.Pos = d.pos(m)
+	}
+	d.mapping(n, depth, "ignore", ignoreFields, func(key string, v *yaml.Node, depth int) {
+		switch key {
+		case "tag_prefixes":
+			d.list(v, depth, "tag_prefixes", &r.TagPrefixes)
+		case "metadata_prefixes":
+			d.list(v, depth, "metadata_prefixes", &r.MetadataPrefixes)
+		}
+	})
+	return r
+}
