@@ -1,0 +1,670 @@
+package sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/ecsfleet/ecsfleet/ecs/rules"
+)
+
+// Volumes and attachments (5.8.1 batch attach a shared volume, 5.8.2
+// attach, 5.8.3 a server's disks, 5.8.5 detach, 5.8.6 a server's
+// attachments, 5.8.9-5.8.13 the deprecated os-volumes API).
+//
+// Volume states follow Cinder: creating -> available; available ->
+// attaching -> in-use; in-use -> detaching -> available (or in-use while a
+// shared volume keeps other attachments); available -> deleting -> gone.
+// Attach and detach are jobs with one sub-job per server, so a shared
+// volume attached to 16 servers shows 16 sub-jobs.
+
+// Op names of the volume sub-jobs (Config.Durations keys).
+const (
+	OpAttachVolume = "attachVolume"
+	OpDetachVolume = "detachVolume"
+	OpCreateVolume = "createVolume"
+	OpDeleteVolume = "deleteVolume"
+)
+
+// Disk slots per server: 5.8.3's example shows two disks attached and
+// free_disk 58, free_scsi 58, free_blk 22, i.e. 60 disks in all (a system
+// disk plus 59 data disks, 5.2.1 data_volumes), of which 24 virtio-blk.
+const (
+	xaMaxDisks    = rules.MaxDataVolumes + 1
+	xaMaxBlkDisks = 24
+)
+
+var xaDeviceRE = regexp.MustCompile(`^/dev/(sd|vd|xvd)[a-z]{1,2}$`)
+
+// --- 5.8.10 create, 5.8.9/5.8.11 list, 5.8.13 get, 5.8.12 delete ---
+
+type xaCreateVolumeReq struct {
+	Volume struct {
+		AvailabilityZone   *string           `json:"availability_zone"`
+		DisplayDescription *string           `json:"display_description"`
+		DisplayName        *string           `json:"display_name"`
+		Metadata           map[string]string `json:"metadata"`
+		Size               *int              `json:"size"`
+		SnapshotID         *string           `json:"snapshot_id"`
+		VolumeType         *string           `json:"volume_type"`
+		// Multiattach and Shareable are not in 5.8.10's table; they are
+		// 5.2.1's data-volume fields for a shared disk (shareable the
+		// deprecated spelling), accepted here because 5.8.10 is the only
+		// ECS call that creates a standalone volume and a fleet's shared
+		// volumes must be created somehow.
+		Multiattach *bool `json:"multiattach"`
+		Shareable   *bool `json:"shareable"`
+	} `json:"volume"`
+}
+
+// xaVolExtras are the 5.8.10 fields the core Volume type does not hold
+// (description, metadata). They are kept in the create sub-job's params,
+// which persist with the state.
+type xaVolExtras struct {
+	Description *string           `json:"description"`
+	Metadata    map[string]string `json:"metadata"`
+}
+
+// handleCreateVolume is 5.8.10 POST /v2.1/{tenant_id}/os-volumes.
+func (s *Sim) handleCreateVolume(c *Ctx) error {
+	var req xaCreateVolumeReq
+	if err := c.Decode(&req); err != nil {
+		return err
+	}
+	v := req.Volume
+	if v.Size == nil {
+		return BadRequest("volume.size is required")
+	}
+	if err := rules.VolumeSize(*v.Size); err != nil {
+		return BadRequest(err.Error())
+	}
+	if v.VolumeType == nil || *v.VolumeType == "" {
+		return BadRequest("volume.volume_type is required")
+	}
+	vt := c.Catalogue().VolumeType(*v.VolumeType)
+	if vt == nil {
+		return BadRequest(fmt.Sprintf("volume type %q is not offered by this cloud", *v.VolumeType))
+	}
+	if v.AvailabilityZone == nil || *v.AvailabilityZone == "" {
+		return BadRequest("volume.availability_zone is required: the reference says the AZ must currently be given")
+	}
+	if v.SnapshotID != nil && *v.SnapshotID != "" {
+		return Errf(http.StatusBadRequest, CodeNotFound, fmt.Sprintf("snapshot %s does not exist", *v.SnapshotID))
+	}
+	if v.DisplayName != nil && len([]rune(*v.DisplayName)) > 255 {
+		return BadRequest("volume.display_name is longer than 255 characters")
+	}
+	if v.DisplayDescription != nil && len([]rune(*v.DisplayDescription)) > 255 {
+		return BadRequest("volume.display_description is longer than 255 characters")
+	}
+	for k, val := range v.Metadata {
+		if err := rules.MetadataKey(k); err != nil {
+			return BadRequest("volume.metadata: " + err.Error())
+		}
+		if err := rules.MetadataValue(val); err != nil {
+			return BadRequest("volume.metadata: " + err.Error())
+		}
+	}
+	if err := c.CheckQuota(Usage{Volumes: 1, Gigabytes: *v.Size}); err != nil {
+		return err
+	}
+	vol := &Volume{
+		ID: c.NewUUID(), Size: *v.Size, Type: vt.Name, Status: "creating",
+		AZ: *v.AvailabilityZone, Created: c.Now, Attachments: []VolumeAttachment{},
+		Multiattach: (v.Multiattach != nil && *v.Multiattach) || (v.Shareable != nil && *v.Shareable),
+	}
+	if v.DisplayName != nil {
+		vol.Name = *v.DisplayName
+	}
+	ex := xaVolExtras{Description: v.DisplayDescription, Metadata: map[string]string{}}
+	for k, val := range v.Metadata {
+		ex.Metadata[k] = val
+	}
+	// The example answer (5.8.10) shows the keys the service adds.
+	ex.Metadata["resourceSpecCode"] = vt.Name
+	ex.Metadata["resourceType"] = "hws.resource.type.volume"
+	ex.Metadata["billing"] = "1"
+	js, _ := json.Marshal(ex)
+	// An unknown AZ is not a 400: the volume is created and ends in
+	// status error (5.8.10 availability_zone).
+	fate := "available"
+	if c.Catalogue().AZ(vol.AZ) == nil {
+		fate = "error"
+	}
+	c.P.Volumes[vol.ID] = vol
+	c.Dirty()
+	c.Submit("createVolume", nil, []SubJobSpec{{Type: "createVolume", Op: OpCreateVolume,
+		Entities: map[string]string{"volume_id": vol.ID},
+		Params:   map[string]string{"extras": string(js), "fate": fate}}})
+	return c.JSON(http.StatusOK, map[string]any{"volume": xaVolumeView(vol, &ex)})
+}
+
+// xaExtrasIndex maps volume id to its 5.8.10 extras, read once per request.
+func xaExtrasIndex(p *ProjectState) map[string]*xaVolExtras {
+	out := map[string]*xaVolExtras{}
+	for _, j := range p.Jobs {
+		for _, sj := range j.SubJobs {
+			if sj.Op != OpCreateVolume {
+				continue
+			}
+			var ex xaVolExtras
+			if json.Unmarshal([]byte(sj.Params["extras"]), &ex) == nil {
+				out[sj.Entities["volume_id"]] = &ex
+			}
+		}
+	}
+	return out
+}
+
+// xaVolumeView is volume-R_Rep (5.8.10, 5.8.13), camelCase keys as tabled
+// (the examples' "dispalyName" is a typo, NOTE 5.8.11).
+func xaVolumeView(v *Volume, ex *xaVolExtras) map[string]any {
+	atts := make([]map[string]string, 0, len(v.Attachments))
+	for _, a := range v.Attachments {
+		atts = append(atts, map[string]string{"device": a.Device, "id": v.ID, "serverId": a.ServerID, "volumeId": v.ID})
+	}
+	md := map[string]string{}
+	var desc any
+	if ex != nil {
+		for k, val := range ex.Metadata {
+			md[k] = val
+		}
+		if ex.Description != nil {
+			desc = *ex.Description
+		}
+	}
+	return map[string]any{
+		"id": v.ID, "displayName": v.Name, "displayDescription": desc, "status": v.Status,
+		"attachments": atts, "availabilityZone": v.AZ, "createdAt": v.Created.UTC().Format("2006-01-02T15:04:05.000000"),
+		"volumeType": v.Type, "snapshotId": nil, "metadata": md, "size": v.Size,
+		"multiattach": v.Multiattach, "bootable": fmt.Sprint(v.Bootable),
+	}
+}
+
+// handleListVolumes serves 5.8.9 and 5.8.11 (same schema), sorted by
+// creation time then id so pages are stable.
+func (s *Sim) handleListVolumes(deprecated bool) handlerFunc {
+	return func(c *Ctx) error {
+		if deprecated && xaMicroversionAtLeast(c.R, 2, 36) {
+			return Errf(http.StatusNotFound, CodeNotFound, "os-volumes is not available from microversion 2.36; use the storage service API")
+		}
+		ex := xaExtrasIndex(c.P)
+		vols := make([]*Volume, 0, len(c.P.Volumes))
+		for _, v := range c.P.Volumes {
+			vols = append(vols, v)
+		}
+		sort.Slice(vols, func(i, j int) bool {
+			if !vols[i].Created.Equal(vols[j].Created) {
+				return vols[i].Created.Before(vols[j].Created)
+			}
+			return vols[i].ID < vols[j].ID
+		})
+		list := make([]map[string]any, 0, len(vols))
+		for _, v := range vols {
+			list = append(list, xaVolumeView(v, ex[v.ID]))
+		}
+		return c.JSON(http.StatusOK, map[string]any{"volumes": list})
+	}
+}
+
+// handleGetVolume is 5.8.13 GET /v2.1/{tenant_id}/os-volumes/{volume_id}.
+func (s *Sim) handleGetVolume(c *Ctx) error {
+	v, err := xaVolume(c, c.R.PathValue("volume_id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"volume": xaVolumeView(v, xaExtrasIndex(c.P)[v.ID])})
+}
+
+func xaVolume(c *Ctx, id string) (*Volume, error) {
+	if v := c.P.Volumes[id]; v != nil {
+		return v, nil
+	}
+	return nil, Errf(http.StatusNotFound, CodeNotFound, fmt.Sprintf("volume %s does not exist", id))
+}
+
+// handleDeleteVolume is 5.8.12 DELETE /v2.1/{tenant_id}/os-volumes/{volume_id}:
+// only available/error volumes without attachments, 404 from 2.36.
+func (s *Sim) handleDeleteVolume(c *Ctx) error {
+	if xaMicroversionAtLeast(c.R, 2, 36) {
+		return Errf(http.StatusNotFound, CodeNotFound, "os-volumes is not available from microversion 2.36; use the storage service API")
+	}
+	v, err := xaVolume(c, c.R.PathValue("volume_id"))
+	if err != nil {
+		return err
+	}
+	if len(v.Attachments) > 0 || len(xaPendingVolumeOps(c.P, v.ID)) > 0 {
+		return xaStateErr(http.StatusBadRequest, "volume %s is attached or being attached; detach it before deleting", v.ID)
+	}
+	switch v.Status {
+	case "available", "error", "error_restoring", "error_extending":
+	default:
+		return xaStateErr(http.StatusBadRequest, "volume %s is %s; only available, error, error_restoring or error_extending volumes can be deleted", v.ID, v.Status)
+	}
+	v.Status = "deleting"
+	c.Submit("deleteVolume", nil, []SubJobSpec{{Type: "deleteVolume", Op: OpDeleteVolume,
+		Entities: map[string]string{"volume_id": v.ID}}})
+	return c.NoContent(http.StatusAccepted)
+}
+
+// xaPendingVolumeOps are unfinished attach/detach sub-jobs of a volume.
+func xaPendingVolumeOps(p *ProjectState, volumeID string) []*SubJob {
+	var out []*SubJob
+	for _, op := range []string{OpAttachVolume, OpDetachVolume} {
+		for _, sj := range xaPending(p, op, "") {
+			if sj.Entities["volume_id"] == volumeID {
+				out = append(out, sj)
+			}
+		}
+	}
+	return out
+}
+
+// --- attach (5.8.1, 5.8.2) and detach (5.8.5) ---
+
+type xaAttachVolumeReq struct {
+	VolumeAttachment struct {
+		VolumeID string `json:"volumeId"`
+		Device   string `json:"device"`
+	} `json:"volumeAttachment"`
+}
+
+type xaBatchAttachReq struct {
+	ServerInfo []struct {
+		ServerID string `json:"server_id"`
+		Device   string `json:"device"`
+	} `json:"serverinfo"`
+}
+
+// xaUsedDevices are the mount points of srv, attached or being attached.
+func xaUsedDevices(p *ProjectState, srv *Server) map[string]bool {
+	used := map[string]bool{}
+	for _, a := range srv.Volumes {
+		used[a.Device] = true
+	}
+	for _, sj := range xaPending(p, OpAttachVolume, srv.ID) {
+		used[sj.Params["device"]] = true
+	}
+	return used
+}
+
+// xaNextDevice is the first free /dev/vdX after the used ones.
+func xaNextDevice(used map[string]bool) string {
+	for i := 0; i < 26*27; i++ {
+		var name string
+		if i < 26 {
+			name = "/dev/vd" + string(rune('a'+i))
+		} else {
+			name = "/dev/vd" + string(rune('a'+i/26-1)) + string(rune('a'+i%26))
+		}
+		if !used[name] && !used[strings.Replace(name, "/dev/vd", "/dev/sd", 1)] {
+			return name
+		}
+	}
+	return ""
+}
+
+// xaCheckAttach validates attaching vol to srv at device ("" = choose one)
+// and returns the device to use. status is the endpoint's documented
+// refusal status (5.8.1/5.8.2 list no 409, so 400).
+func xaCheckAttach(c *Ctx, vol *Volume, srv *Server, device string) (string, error) {
+	if srv.TaskState != TaskNone || (srv.Status != StatusActive && srv.Status != StatusShutoff) {
+		return "", xaStateErr(http.StatusBadRequest, "server %s is %s (task %q); volumes can be attached to ACTIVE or SHUTOFF servers only", srv.ID, srv.Status, srv.TaskState)
+	}
+	if vol.AZ != srv.AZ {
+		return "", BadRequest(fmt.Sprintf("volume %s is in %s and server %s in %s; they must be in the same availability zone", vol.ID, vol.AZ, srv.ID, srv.AZ))
+	}
+	for _, a := range srv.Volumes {
+		if a.VolumeID == vol.ID {
+			return "", BadRequest(fmt.Sprintf("volume %s is already attached to server %s", vol.ID, srv.ID))
+		}
+	}
+	used := xaUsedDevices(c.P, srv)
+	data := 0
+	for _, a := range srv.Volumes {
+		if a.BootIndex != 0 {
+			data++
+		}
+	}
+	for _, sj := range xaPending(c.P, OpAttachVolume, srv.ID) {
+		if sj.Entities["volume_id"] == vol.ID {
+			return "", BadRequest(fmt.Sprintf("volume %s is already being attached to server %s", vol.ID, srv.ID))
+		}
+		data++
+	}
+	if data+1 > rules.MaxDataVolumes {
+		return "", BadRequest(fmt.Sprintf("server %s already has %d data volumes; the limit is %d", srv.ID, data, rules.MaxDataVolumes))
+	}
+	if device == "" {
+		return xaNextDevice(used), nil
+	}
+	if !xaDeviceRE.MatchString(device) {
+		return "", BadRequest(fmt.Sprintf("device %q is not a mount point such as /dev/sdb or /dev/vdb", device))
+	}
+	if used[device] {
+		return "", BadRequest(fmt.Sprintf("device %s is already used on server %s; choose another mount point", device, srv.ID))
+	}
+	return device, nil
+}
+
+// handleAttachVolume is 5.8.2 POST /v1/{tenant_id}/cloudservers/{server_id}/attachvolume.
+func (s *Sim) handleAttachVolume(c *Ctx) error {
+	var req xaAttachVolumeReq
+	if err := c.Decode(&req); err != nil {
+		return err
+	}
+	a := req.VolumeAttachment
+	if a.VolumeID == "" {
+		return BadRequest("volumeAttachment.volumeId is required")
+	}
+	if a.Device == "" {
+		return BadRequest("volumeAttachment.device is required")
+	}
+	srv, err := c.ServerForChange(c.R.PathValue("server_id"))
+	if err != nil {
+		return err
+	}
+	vol, err := xaVolume(c, a.VolumeID)
+	if err != nil {
+		return err
+	}
+	if err := xaVolumeAttachable(c.P, vol, 1); err != nil {
+		return err
+	}
+	dev, err := xaCheckAttach(c, vol, srv, a.Device)
+	if err != nil {
+		return err
+	}
+	j := xaSubmitAttach(c, "attachVolume", vol, []xaAttachTarget{{srv.ID, dev}})
+	return c.JSON(http.StatusOK, xaJobID(j))
+}
+
+// xaVolumeAttachable refuses a volume that cannot take n more attachments:
+// a normal volume must be available, a shared one available or in-use with
+// at most 16 servers in all (5.8.1).
+func xaVolumeAttachable(p *ProjectState, vol *Volume, n int) error {
+	pending := 0
+	for _, sj := range xaPendingVolumeOps(p, vol.ID) {
+		if sj.Op == OpAttachVolume {
+			pending++
+		}
+	}
+	if !vol.Multiattach {
+		if vol.Status != "available" || pending > 0 {
+			return xaStateErr(http.StatusBadRequest, "volume %s is %s; a volume that is not shared can be attached only when available", vol.ID, vol.Status)
+		}
+		if n > 1 {
+			return BadRequest(fmt.Sprintf("volume %s is not shared (multiattach); it can be attached to one server only", vol.ID))
+		}
+		return nil
+	}
+	if vol.Status != "available" && vol.Status != "in-use" && vol.Status != "attaching" {
+		return xaStateErr(http.StatusBadRequest, "volume %s is %s; it must be available or in-use to be attached", vol.ID, vol.Status)
+	}
+	if total := len(vol.Attachments) + pending + n; total > rules.MaxServersPerSharedVolume {
+		return BadRequest(fmt.Sprintf("shared volume %s would be attached to %d servers (%d now, %d being attached, %d requested); the limit is %d",
+			vol.ID, total, len(vol.Attachments), pending, n, rules.MaxServersPerSharedVolume))
+	}
+	return nil
+}
+
+type xaAttachTarget struct{ serverID, device string }
+
+func xaSubmitAttach(c *Ctx, jobType string, vol *Volume, targets []xaAttachTarget) *Job {
+	subType := "attachVolume"
+	if jobType == "batchAttachVolume" {
+		subType = "attachVolumeListenSingle"
+	}
+	var specs []SubJobSpec
+	for _, t := range targets {
+		specs = append(specs, SubJobSpec{Type: subType, Op: OpAttachVolume,
+			Entities: map[string]string{"server_id": t.serverID, "volume_id": vol.ID},
+			Params:   map[string]string{"device": t.device}})
+	}
+	if vol.Status == "available" {
+		vol.Status = "attaching"
+	}
+	return c.Submit(jobType, nil, specs)
+}
+
+// handleBatchAttach is 5.8.1 POST /v1/{tenant_id}/batchaction/attachvolumes/{volume_id}.
+func (s *Sim) handleBatchAttach(c *Ctx) error {
+	var req xaBatchAttachReq
+	if err := c.Decode(&req); err != nil {
+		return err
+	}
+	vol, err := xaVolume(c, c.R.PathValue("volume_id"))
+	if err != nil {
+		return err
+	}
+	if len(req.ServerInfo) == 0 {
+		return BadRequest("serverinfo is empty; give at least one server")
+	}
+	if !vol.Multiattach {
+		return BadRequest(fmt.Sprintf("volume %s is not a shared (multiattach) volume; 5.8.1 attaches shared volumes only", vol.ID))
+	}
+	if err := xaVolumeAttachable(c.P, vol, len(req.ServerInfo)); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	var targets []xaAttachTarget
+	for i, si := range req.ServerInfo {
+		if si.ServerID == "" {
+			return BadRequest(fmt.Sprintf("serverinfo[%d].server_id is required", i))
+		}
+		if seen[si.ServerID] {
+			return BadRequest(fmt.Sprintf("serverinfo[%d]: server %s is listed twice", i, si.ServerID))
+		}
+		seen[si.ServerID] = true
+		srv, err := c.ServerForChange(si.ServerID)
+		if err != nil {
+			return err
+		}
+		dev, err := xaCheckAttach(c, vol, srv, si.Device)
+		if err != nil {
+			return err
+		}
+		targets = append(targets, xaAttachTarget{srv.ID, dev})
+	}
+	j := xaSubmitAttach(c, "batchAttachVolume", vol, targets)
+	return c.JSON(http.StatusOK, xaJobID(j))
+}
+
+// handleDetachVolume is 5.8.5 DELETE /v1/{tenant_id}/cloudservers/{server_id}/detachvolume/{volume_id}.
+func (s *Sim) handleDetachVolume(c *Ctx) error {
+	flag := c.R.URL.Query().Get("delete_flag")
+	if flag != "" && flag != "0" && flag != "1" {
+		return BadRequest(fmt.Sprintf("delete_flag %q must be \"0\" or \"1\"", flag))
+	}
+	srv, err := c.ServerForChange(c.R.PathValue("server_id"))
+	if err != nil {
+		return err
+	}
+	volID := c.R.PathValue("volume_id")
+	var att *Attach
+	for i := range srv.Volumes {
+		if srv.Volumes[i].VolumeID == volID {
+			att = &srv.Volumes[i]
+		}
+	}
+	if att == nil {
+		return Errf(http.StatusNotFound, CodeNotFound, fmt.Sprintf("volume %s is not attached to server %s", volID, srv.ID))
+	}
+	if srv.TaskState != TaskNone {
+		return xaStateErr(http.StatusBadRequest, "server %s is busy (task %s); retry when it is idle", srv.ID, srv.TaskState)
+	}
+	// 5.8.17: a running server can only detach data disks; the system disk
+	// only when stopped, and never by force.
+	if att.BootIndex == 0 {
+		if srv.Status != StatusShutoff {
+			return xaStateErr(http.StatusBadRequest, "volume %s is the system disk of server %s; stop the server before detaching it", volID, srv.ID)
+		}
+		if flag == "1" {
+			return BadRequest("the system disk cannot be force-detached (delete_flag=1)")
+		}
+	}
+	for _, sj := range xaPending(c.P, OpDetachVolume, srv.ID) {
+		if sj.Entities["volume_id"] == volID {
+			return xaStateErr(http.StatusBadRequest, "volume %s is already being detached from server %s", volID, srv.ID)
+		}
+	}
+	if v := c.P.Volumes[volID]; v != nil && len(v.Attachments) <= 1 {
+		v.Status = "detaching"
+	}
+	j := c.Submit("detachVolume", nil, []SubJobSpec{{Type: "detachVolume", Op: OpDetachVolume,
+		Entities: map[string]string{"server_id": srv.ID, "volume_id": volID}}})
+	return c.JSON(http.StatusOK, xaJobID(j))
+}
+
+// --- reads (5.8.3, 5.8.6) ---
+
+// handleBlockDevices is 5.8.3 GET /v1/{tenant_id}/cloudservers/{server_id}/block_device.
+func (s *Sim) handleBlockDevices(c *Ctx) error {
+	srv, err := c.Server(c.R.PathValue("server_id"))
+	if err != nil {
+		return err
+	}
+	list := make([]map[string]any, 0, len(srv.Volumes))
+	for i, a := range srv.Volumes {
+		size := 0
+		if v := c.P.Volumes[a.VolumeID]; v != nil {
+			size = v.Size
+		}
+		boot := a.BootIndex
+		if boot != 0 {
+			boot = -1
+		}
+		// bootIndex is a number (C12): 0 for the system disk, -1 for data disks.
+		list = append(list, map[string]any{
+			"serverId": srv.ID, "volumeId": a.VolumeID, "id": a.VolumeID, "size": size,
+			"device": a.Device, "pciAddress": fmt.Sprintf("0000:02:%02x.0", i+1), "bootIndex": boot, "bus": "virtio",
+		})
+	}
+	n := len(srv.Volumes)
+	return c.JSON(http.StatusOK, map[string]any{
+		"volumeAttachments": list,
+		"attachableQuantity": map[string]int{
+			"free_scsi": max(0, xaMaxDisks-n),
+			"free_disk": max(0, xaMaxDisks-n),
+			"free_blk":  max(0, xaMaxBlkDisks-n),
+		},
+	})
+}
+
+// handleVolumeAttachments is 5.8.6 GET /v1/{tenant_id}/cloudservers/{server_id}/os-volume_attachments.
+func (s *Sim) handleVolumeAttachments(c *Ctx) error {
+	srv, err := c.Server(c.R.PathValue("server_id"))
+	if err != nil {
+		return err
+	}
+	list := make([]map[string]string, 0, len(srv.Volumes))
+	for _, a := range srv.Volumes {
+		list = append(list, map[string]string{"device": a.Device, "id": a.VolumeID, "serverId": srv.ID, "volumeId": a.VolumeID})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"volumeAttachments": list})
+}
+
+func init() {
+	registerEffect(OpCreateVolume, Effect{
+		Success: func(p *ProjectState, sj *SubJob) error {
+			if v := p.Volumes[sj.Entities["volume_id"]]; v != nil && v.Status == "creating" {
+				v.Status = sj.Params["fate"]
+			}
+			return nil
+		},
+		Fail: func(p *ProjectState, sj *SubJob) error {
+			if v := p.Volumes[sj.Entities["volume_id"]]; v != nil {
+				v.Status = "error"
+			}
+			return nil
+		},
+	})
+	registerEffect(OpDeleteVolume, Effect{
+		Success: func(p *ProjectState, sj *SubJob) error {
+			delete(p.Volumes, sj.Entities["volume_id"])
+			return nil
+		},
+		Fail: func(p *ProjectState, sj *SubJob) error {
+			if v := p.Volumes[sj.Entities["volume_id"]]; v != nil {
+				v.Status = "error_deleting"
+			}
+			return nil
+		},
+	})
+	registerEffect(OpAttachVolume, Effect{
+		Success: func(p *ProjectState, sj *SubJob) error {
+			srv := p.Servers[sj.Entities["server_id"]]
+			v := p.Volumes[sj.Entities["volume_id"]]
+			if srv == nil || v == nil {
+				return fmt.Errorf("server or volume no longer exists")
+			}
+			dev := sj.Params["device"]
+			srv.Volumes = append(srv.Volumes, Attach{VolumeID: v.ID, Device: dev, BootIndex: -1})
+			v.Attachments = append(v.Attachments, VolumeAttachment{ServerID: srv.ID, Device: dev})
+			v.Status = "in-use"
+			srv.Updated = sj.EndAt
+			return nil
+		},
+		Fail: func(p *ProjectState, sj *SubJob) error {
+			if v := p.Volumes[sj.Entities["volume_id"]]; v != nil && v.Status == "attaching" && !xaOtherPending(p, sj, v.ID) {
+				if len(v.Attachments) > 0 {
+					v.Status = "in-use"
+				} else {
+					v.Status = "available"
+				}
+			}
+			return nil
+		},
+	})
+	registerEffect(OpDetachVolume, Effect{
+		Success: func(p *ProjectState, sj *SubJob) error {
+			srv := p.Servers[sj.Entities["server_id"]]
+			v := p.Volumes[sj.Entities["volume_id"]]
+			if srv != nil {
+				kept := srv.Volumes[:0]
+				for _, a := range srv.Volumes {
+					if a.VolumeID != sj.Entities["volume_id"] {
+						kept = append(kept, a)
+					}
+				}
+				srv.Volumes = kept
+				srv.Updated = sj.EndAt
+			}
+			if v != nil {
+				kept := v.Attachments[:0]
+				for _, a := range v.Attachments {
+					if a.ServerID != sj.Entities["server_id"] {
+						kept = append(kept, a)
+					}
+				}
+				v.Attachments = kept
+				if len(kept) == 0 {
+					v.Status = "available"
+				} else {
+					v.Status = "in-use"
+				}
+			}
+			return nil
+		},
+		Fail: func(p *ProjectState, sj *SubJob) error {
+			if v := p.Volumes[sj.Entities["volume_id"]]; v != nil && v.Status == "detaching" {
+				v.Status = "in-use"
+			}
+			return nil
+		},
+	})
+}
+
+// xaOtherPending reports whether another unfinished attach of volumeID exists
+// besides sj (a shared volume stays "attaching" until the last one ends).
+func xaOtherPending(p *ProjectState, sj *SubJob, volumeID string) bool {
+	for _, o := range xaPending(p, OpAttachVolume, "") {
+		if o != sj && o.Entities["volume_id"] == volumeID {
+			return true
+		}
+	}
+	return false
+}
