@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -219,3 +220,6 @@ func (ts *testSim) createServers(n int, tweak func(i int, s *Server)) []string {
 	}
 	return ids
 }
+
+// b64 base64-encodes s.
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
