@@ -300,6 +300,7 @@ func typeName(t cty.Type) string {
 }
 
 func (d *hclDecoder) str(a *hclsyntax.Attribute, f *field[string]) {
+	f.Seen = true
 	p := d.rng(a.Expr.Range())
 	if v, ok := d.eval(a.Expr); ok {
 		if s, ok := d.as(v, cty.String, p, a.Name); ok {
@@ -309,6 +310,7 @@ func (d *hclDecoder) str(a *hclsyntax.Attribute, f *field[string]) {
 }
 
 func (d *hclDecoder) integer(a *hclsyntax.Attribute, f *field[int]) {
+	f.Seen = true
 	p := d.rng(a.Expr.Range())
 	v, ok := d.eval(a.Expr)
 	if !ok {
@@ -582,6 +584,7 @@ func (d *hclDecoder) set(b *hclsyntax.Block) rawSet {
 		}
 		switch blk.Type {
 		case "nic":
+			r.NICs.Seen = true
 			if len(nics) == 0 {
 				nicsPos = d.blockPos(blk)
 			}

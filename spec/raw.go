@@ -10,9 +10,13 @@ type field[T any] struct {
 	V   T
 	Pos Pos
 	Set bool
+	// Seen is true when the field was written, even if its value was
+	// refused; validation then skips "missing" errors that would only
+	// repeat the first one.
+	Seen bool
 }
 
-func (f *field[T]) set(v T, p Pos) { f.V, f.Pos, f.Set = v, p, true }
+func (f *field[T]) set(v T, p Pos) { f.V, f.Pos, f.Set, f.Seen = v, p, true, true }
 
 // strMap is a string map that remembers each key's position and the order
 // keys were written in (for diagnostics in file order).

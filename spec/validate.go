@@ -232,13 +232,24 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 			v.sink.errorf(s.posOf("count"), "count %d is too large: members are numbered 0001 upwards and %s", s.Count, err).hint("at most %d servers per set", rules.MaxPostfixPlusCount-1)
 		}
 	}
-	for _, req := range []struct{ field, val string }{{"flavor", s.Flavor}, {"image", s.Image}, {"vpc", s.VPC}} {
-		if req.val == "" {
-			v.sink.errorf(s.Pos, "server set %q has no %s", name, req.field).hint("set %s here or under defaults", req.field)
+	// Required fields (own or inherited), reported together; a field that
+	// was written but refused has its own error already.
+	var missing []string
+	for _, req := range []struct {
+		field, val string
+		seen       bool
+	}{
+		{"flavor", s.Flavor, r.Flavor.Seen},
+		{"image", s.Image, r.Image.Seen},
+		{"vpc", s.VPC, r.VPC.Seen},
+		{"root_volume type", s.RootVolume.Type, r.RootVolume != nil && r.RootVolume.Type.Seen},
+	} {
+		if req.val == "" && !req.seen {
+			missing = append(missing, req.field)
 		}
 	}
-	if s.RootVolume.Type == "" {
-		v.sink.errorf(s.Pos, "server set %q has no root_volume type", name).hint("set root_volume: {type: SSD} here or under defaults")
+	if len(missing) > 0 {
+		v.sink.errorf(s.Pos, "server set %q has no %s", name, joinAnd(missing)).hint("set them here or under defaults (root_volume: {type: SSD})")
 	}
 	if r.RootVolume != nil && r.RootVolume.Size.Set {
 		if err := rules.VolumeSize(s.RootVolume.SizeGB); err != nil {
@@ -252,7 +263,7 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 		v.undefined(r.ServerGroup.Pos, "server group", s.ServerGroup, v.groups)
 	}
 	// NICs.
-	if err := rules.NICCount(len(s.NICs)); err != nil {
+	if err := rules.NICCount(len(s.NICs)); err != nil && (r.NICs.Set || !r.NICs.Seen) {
 		p := s.Pos
 		if r.NICs.Set {
 			p = r.NICs.Pos
@@ -298,7 +309,7 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 		v.tagsAt(r.Tags, fmt.Sprintf("server set %q", name))
 	}
 	if len(s.Tags) > MaxUserTags {
-		v.sink.errorf(s.posOf("tags"), "server set %q has %d tags after merging defaults; a server can have %d and ecsfleet uses one for its ownership tag", name, len(s.Tags), rules.MaxTagsPerServer).
+		v.sink.errorf(s.posOf("tags"), "server set %q has %d tags after merging defaults; with ecsfleet's ownership tag that is %d, over the API's limit of %d per server", name, len(s.Tags), len(s.Tags)+1, rules.MaxTagsPerServer).
 			hint("at most %d tags per set, defaults included", MaxUserTags)
 	}
 	// Metadata.
@@ -417,4 +428,12 @@ func (v *validator) fixedIPs() {
 			seen[n.IP] = n.Pos
 		}
 	}
+}
+
+// joinAnd joins words as "a, b and c".
+func joinAnd(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }

@@ -319,12 +319,14 @@ func (d *yamlDecoder) scalar(n *yaml.Node, what string) (string, Pos, bool) {
 }
 
 func (d *yamlDecoder) str(n *yaml.Node, f *field[string]) {
+	f.Seen = true
 	if v, p, ok := d.scalar(n, "this field"); ok {
 		f.set(v, p)
 	}
 }
 
 func (d *yamlDecoder) integer(n *yaml.Node, what string, f *field[int]) {
+	f.Seen = true
 	v, p, ok := d.scalar(n, what)
 	if !ok {
 		return
@@ -589,11 +591,13 @@ func (d *yamlDecoder) set(n *yaml.Node, depth int) rawSet {
 		case "root_volume":
 			r.RootVolume = d.root(v, depth)
 		case "nics":
+			r.NICs.Seen = true
 			var nics []rawNIC
 			if m := d.deref(v, depth); m != nil && d.seq(m, depth, "nics", func(e *yaml.Node, depth int) { nics = append(nics, d.nic(e, depth)) }) {
 				r.NICs.set(nics, d.pos(m))
 			}
 		case "data_volumes":
+			r.DataVolumes.Seen = true
 			var vols []rawDataVolume
 			if m := d.deref(v, depth); m != nil && d.seq(m, depth, "data_volumes", func(e *yaml.Node, depth int) { vols = append(vols, d.dataVolume(e, depth)) }) {
 				r.DataVolumes.set(vols, d.pos(m))

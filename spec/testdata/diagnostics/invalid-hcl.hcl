@@ -1,0 +1,4 @@
+name = "t"
+server "web" {
+  nic { subnet = "subnet-web"
+}
