@@ -207,8 +207,9 @@ func (ts *testSim) createServers(n int, tweak func(i int, s *Server)) []string {
 			if tweak != nil {
 				tweak(i, s)
 			}
-			p.Servers[id] = s
-			ids = append(ids, id)
+			vol.Attachments[0].ServerID = s.ID
+			p.Servers[s.ID] = s
+			ids = append(ids, s.ID)
 		}
 		if ts.sim.store != nil {
 			return ts.sim.store.save(ts.sim.state)
