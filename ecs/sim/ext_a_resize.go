@@ -144,6 +144,9 @@ func (s *Sim) handleResize(c *Ctx) error {
 	if err := c.Decode(&req); err != nil {
 		return err
 	}
+	if req.Resize.FlavorRef == "" {
+		return BadRequest("resize.flavorRef is required")
+	}
 	mode := resizeOffline
 	switch req.Resize.Mode {
 	case "":
@@ -181,6 +184,9 @@ func (s *Sim) handleLiveResize(c *Ctx) error {
 	var req xaLiveResizeReq
 	if err := c.Decode(&req); err != nil {
 		return err
+	}
+	if req.LiveResize.FlavorRef == "" {
+		return BadRequest("live-resize.flavorRef is required")
 	}
 	srv, err := c.ServerForChange(c.R.PathValue("server_id"))
 	if err != nil {
