@@ -121,13 +121,15 @@ func TestResetOnePasswordAndFlag(t *testing.T) {
 	if !xbServer(ts, id).AdminPasswordSet {
 		t.Error("password marker not set")
 	}
-	for _, body := range map[string]any{
+	for name, body := range map[string]any{
 		"no reset-password": map[string]any{},
 		"no new_password":   map[string]any{"reset-password": map[string]string{}},
 		"underscore key":    map[string]any{"reset_password": map[string]string{"new_password": xbGoodPassword}},
 	} {
 		st, out := ts.do("PUT", path, body)
-		wantErr(t, st, out, http.StatusBadRequest, CodeInvalidParam)
+		if st != http.StatusBadRequest || errCode(out) != CodeInvalidParam {
+			t.Errorf("%s: got %d %v, want 400 %s", name, st, out, CodeInvalidParam)
+		}
 	}
 	st, out = ts.do("PUT", ts.v1("/cloudservers/no-such-server/os-reset-password"), map[string]any{"reset-password": map[string]string{"new_password": xbGoodPassword}})
 	wantErr(t, st, out, http.StatusNotFound, CodeServerNotFound)
