@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
 )
@@ -20,6 +21,9 @@ type testSim struct {
 	clock *ManualClock
 	pid   string
 	token string
+	// subnet is where createServers puts NICs ("subnet-web" unless a test
+	// needs more than its 253 addresses).
+	subnet string
 }
 
 // newTestSim starts a simulator with the default config, a manual clock and
@@ -38,7 +42,7 @@ func newTestSim(t testing.TB, tweaks ...func(*Config)) *testSim {
 	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	ts := &testSim{t: t, sim: s, srv: srv, clock: clk, pid: cfg.Projects[0].ID}
+	ts := &testSim{t: t, sim: s, srv: srv, clock: clk, pid: cfg.Projects[0].ID, subnet: "subnet-web"}
 	ts.token = ts.login()
 	return ts
 }
@@ -185,7 +189,7 @@ func (ts *testSim) createServers(n int, tweak func(i int, s *Server)) []string {
 		now := ts.sim.simNow()
 		for i := range n {
 			id := ts.sim.state.newUUID(ts.sim.cfg.Seed)
-			sn := ts.sim.cfg.Catalogue.Subnet("subnet-web")
+			sn := ts.sim.cfg.Catalogue.Subnet(ts.subnet)
 			port := ts.sim.state.newUUID(ts.sim.cfg.Seed)
 			ip, err := p.AllocIP(sn, port)
 			if err != nil {
@@ -224,3 +228,10 @@ func (ts *testSim) createServers(n int, tweak func(i int, s *Server)) []string {
 
 // b64 base64-encodes s.
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+func writeFile(t testing.TB, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

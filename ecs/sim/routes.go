@@ -19,4 +19,12 @@ func (s *Sim) registerRoutes(mux *http.ServeMux) {
 
 	s.registerExtA(mux)
 	s.registerExtB(mux)
+
+	// Anything else: a JSON 404 (not ServeMux's plain text), counted in the
+	// stats under one pattern so a client calling a wrong path shows up.
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w}
+		writeError(rec, StyleGateway, Errf(http.StatusNotFound, CodeNotFound, "no API at "+r.Method+" "+r.URL.Path))
+		s.stats.record("unmatched", rec.status(), 0)
+	})
 }

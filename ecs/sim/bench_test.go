@@ -1,0 +1,59 @@
+package sim
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// benchSubnet adds a /16 subnet: the default /24 subnets hold 253 servers.
+func benchSubnet(c *Config) {
+	c.Catalogue.Subnets = append(c.Catalogue.Subnets, Subnet{
+		ID: "2f1a3b4c-0000-4000-8000-0000000bench", Name: "subnet-bench",
+		VPCID: "1e0f2a3b-0000-4000-8000-00000000a001", CIDR: "10.0.128.0/17",
+	})
+	c.Quotas.Instances, c.Quotas.Cores, c.Quotas.RAM = -1, -1, -1
+	c.Quotas.Volumes, c.Quotas.Gigabytes = -1, -1
+}
+
+// BenchmarkListDetail10k pages through 10,000 servers, 1,000 per page, over
+// HTTP: one op is the full listing (10 calls).
+func BenchmarkListDetail10k(b *testing.B) {
+	ts := newTestSim(b, benchSubnet)
+	ts.subnet = "subnet-bench"
+	ts.createServers(10000, nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		total := 0
+		for page := 1; page <= 10; page++ {
+			st, body := ts.do("GET", ts.v1(fmt.Sprintf("/cloudservers/detail?offset=%d&limit=1000", page)), nil)
+			if st != http.StatusOK {
+				b.Fatalf("list: %d", st)
+			}
+			total += len(body["servers"].([]any))
+		}
+		if total != 10000 {
+			b.Fatalf("listed %d", total)
+		}
+	}
+}
+
+// BenchmarkCreate1000 creates 1,000 servers in one call and drives the job
+// to SUCCESS: one op is the request plus every sub-job's effects.
+func BenchmarkCreate1000(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		ts := newTestSim(b, benchSubnet)
+		b.StartTimer()
+		id := ts.create(1000, func(s map[string]any) {
+			s["nics"] = []any{map[string]any{"subnet_id": "subnet-bench"}}
+		})
+		ts.clock.Advance(12 * time.Hour) // past every sub-job's end, within the token TTL
+		if st, job := ts.do("GET", ts.v1("/jobs/"+id), nil); st != 200 || job["status"] != JobSuccess {
+			b.Fatalf("create job: %d %v", st, job["status"])
+		}
+	}
+}
