@@ -69,9 +69,10 @@ type xaBatchLiveResizeReq struct {
 	LiveResize *[]xaBatchItem `json:"live-resize"`
 }
 
-// xaResizeTarget validates flavorRef as a resize target of srv (the 5.6.1
-// rule: an existing flavor other than the current one whose memory fits the
-// image) and returns it. The reference gives no code; 400 Ecs.0008 (flavor
+// xaResizeTarget validates flavorRef as a resize target of srv and returns
+// it. The rule is exactly what 5.6.1 resize_flavors lists for the server
+// (handleResizeFlavors: every flavor but the current one), so a flavor a
+// client picked from that list is never refused here. The reference gives no code; 400 Ecs.0008 (flavor
 // invalid), Ecs.0009 (same flavor) as the public ECS API does.
 func xaResizeTarget(c *Ctx, srv *Server, flavorRef string) (*Flavor, error) {
 	if flavorRef == "" {
@@ -83,9 +84,6 @@ func xaResizeTarget(c *Ctx, srv *Server, flavorRef string) (*Flavor, error) {
 	}
 	if cur := c.Catalogue().Flavor(srv.FlavorID); cur != nil && cur.ID == f.ID {
 		return nil, Errf(http.StatusBadRequest, CodeSameFlavor, fmt.Sprintf("server %s already has flavor %s", srv.ID, f.ID))
-	}
-	if img := c.Catalogue().Image(srv.ImageID); img != nil && img.MinRAM > f.RAM {
-		return nil, Errf(http.StatusBadRequest, CodeFlavor, fmt.Sprintf("flavor %s has %d MB of memory; the image of server %s needs %d MB", f.ID, f.RAM, srv.ID, img.MinRAM))
 	}
 	return f, nil
 }

@@ -108,6 +108,9 @@ func (s *Sim) handleCreateVolume(c *Ctx) error {
 			return BadRequest("volume.metadata: " + err.Error())
 		}
 	}
+	if v.Multiattach != nil && v.Shareable != nil && *v.Multiattach != *v.Shareable {
+		return BadRequest("volume.multiattach and volume.shareable disagree; send only multiattach")
+	}
 	if err := c.CheckQuota(Usage{Volumes: 1, Gigabytes: *v.Size}); err != nil {
 		return err
 	}

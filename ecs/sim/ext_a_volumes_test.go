@@ -72,6 +72,7 @@ func TestCreateVolumeRules(t *testing.T) {
 		{"unknown snapshot", vol("snapshot_id", "5d1f0000-0000-4000-8000-000000000000"), CodeNotFound},
 		{"unknown field", vol("iops", 3), CodeInvalidParam},
 		{"over the gigabytes quota", vol("size", 101), CodeQuota},
+		{"multiattach and shareable disagree", vol("multiattach", true, "shareable", false), CodeInvalidParam},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
