@@ -2,6 +2,7 @@ package ecs
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -31,6 +32,22 @@ type Job struct {
 	Code       FlexString  `json:"code,omitempty"`
 	Message    FlexString  `json:"message,omitempty"`
 	Entities   JobEntities `json:"entities"`
+
+	// SubJobs is Entities.SubJobs, lifted for convenience
+	// (Job.SubJobs[i].Entities.ServerID is server i's result).
+	SubJobs []SubJob `json:"-"`
+}
+
+// UnmarshalJSON decodes the wire shape and lifts the sub-jobs.
+func (j *Job) UnmarshalJSON(b []byte) error {
+	type wire Job
+	var w wire
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*j = Job(w)
+	j.SubJobs = j.Entities.SubJobs
+	return nil
 }
 
 // JobEntities is what a job operates on.

@@ -80,6 +80,9 @@ func TestWaitJobPollsUntilSuccessAndMapsSubJobs(t *testing.T) {
 	if polls.Load() != 4 || len(seen) != 4 || seen[3] != JobSuccess {
 		t.Errorf("polls=%d seen=%v", polls.Load(), seen)
 	}
+	if len(j.SubJobs) != 2 || j.SubJobs[1].Entities.ServerID != "srv-2" {
+		t.Errorf("SubJobs = %+v", j.SubJobs)
+	}
 	res := j.ServerResults()
 	if len(res) != 2 || res[0].ServerID != "srv-1" || res[1].ServerID != "srv-2" || res[1].Status != JobSuccess {
 		t.Errorf("results = %+v", res)
