@@ -49,7 +49,7 @@ func BenchmarkCreate1000(b *testing.B) {
 		ts := newTestSim(b, benchSubnet)
 		b.StartTimer()
 		id := ts.create(1000, func(s map[string]any) {
-			s["nics"] = []any{map[string]any{"subnet_id": "subnet-bench"}}
+			s["nics"] = []any{map[string]any{"subnet_id": "2f1a3b4c-0000-4000-8000-0000000bench"}}
 		})
 		ts.clock.Advance(12 * time.Hour) // past every sub-job's end, within the token TTL
 		if st, job := ts.do("GET", ts.v1("/jobs/"+id), nil); st != 200 || job["status"] != JobSuccess {

@@ -72,3 +72,40 @@ func (c *Catalogue) AZ(name string) *AZ {
 	}
 	return nil
 }
+
+// ImageByID, VPCByID, SubnetByID and SecurityGroupByID match ids only: the
+// API takes ids (UUIDs) in requests; name lookups are for fleet files and
+// tests, and resolving names is the planner's job, so a request carrying a
+// name is refused like the real service refuses it.
+
+// ImageByID finds an image by id.
+func (c *Catalogue) ImageByID(id string) *Image {
+	if im := c.Image(id); im != nil && im.ID == id {
+		return im
+	}
+	return nil
+}
+
+// VPCByID finds a VPC by id.
+func (c *Catalogue) VPCByID(id string) *VPC {
+	if v := c.VPC(id); v != nil && v.ID == id {
+		return v
+	}
+	return nil
+}
+
+// SubnetByID finds a subnet by (network) id.
+func (c *Catalogue) SubnetByID(id string) *Subnet {
+	if s := c.Subnet(id); s != nil && s.ID == id {
+		return s
+	}
+	return nil
+}
+
+// SecurityGroupByID finds a security group by id.
+func (c *Catalogue) SecurityGroupByID(id string) *SecurityGroup {
+	if g := c.SecurityGroup(id); g != nil && g.ID == id {
+		return g
+	}
+	return nil
+}

@@ -169,7 +169,7 @@ func (s *Sim) handleCreateServers(c *Ctx) error {
 		}
 	}
 
-	img := cat.Image(sp.ImageRef)
+	img := cat.ImageByID(sp.ImageRef)
 	if sp.ImageRef == "" || img == nil {
 		return BadRequest(fmt.Sprintf("imageRef %q is not an existing image", sp.ImageRef))
 	}
@@ -180,7 +180,7 @@ func (s *Sim) handleCreateServers(c *Ctx) error {
 	if img.MinRAM > 0 && fl.RAM < img.MinRAM {
 		return Errf(http.StatusBadRequest, CodeFlavor, fmt.Sprintf("flavor %s has %d MB of RAM; image %s needs at least %d MB", fl.ID, fl.RAM, img.Name, img.MinRAM))
 	}
-	vpc := cat.VPC(sp.VPCID)
+	vpc := cat.VPCByID(sp.VPCID)
 	if sp.VPCID == "" || vpc == nil {
 		return BadRequest(fmt.Sprintf("vpcid %q is not an existing VPC", sp.VPCID))
 	}
@@ -203,7 +203,7 @@ func (s *Sim) handleCreateServers(c *Ctx) error {
 	}
 	var subnets []*Subnet
 	for i, n := range sp.NICs {
-		sn := cat.Subnet(n.SubnetID)
+		sn := cat.SubnetByID(n.SubnetID)
 		if n.SubnetID == "" || sn == nil {
 			return Errf(http.StatusBadRequest, CodeNetworkMissing, fmt.Sprintf("nics[%d].subnet_id: network %s could not be found", i, n.SubnetID))
 		}
@@ -224,7 +224,7 @@ func (s *Sim) handleCreateServers(c *Ctx) error {
 	// Security groups: existing ones; none means "default".
 	var sgs []string
 	for i, g := range sp.SecurityGroups {
-		sg := cat.SecurityGroup(g.ID)
+		sg := cat.SecurityGroupByID(g.ID)
 		if sg == nil {
 			return BadRequest(fmt.Sprintf("security_groups[%d].id %q is not an existing security group", i, g.ID))
 		}

@@ -143,7 +143,7 @@ func TestCreateRulesBroken(t *testing.T) {
 		{"17 nics", 1, func(s map[string]any) {
 			var n []any
 			for range 17 {
-				n = append(n, map[string]any{"subnet_id": "subnet-web"})
+				n = append(n, map[string]any{"subnet_id": "2f1a3b4c-0000-4000-8000-00000000b001"})
 			}
 			s["nics"] = n
 		}, 400, CodeInvalidParam},
@@ -176,8 +176,10 @@ func TestCreateRulesBroken(t *testing.T) {
 		{"unknown field", 1, func(s map[string]any) { s["colour"] = "blue" }, 400, CodeInvalidParam},
 		{"wrong type", 1, func(s map[string]any) { s["count"] = "3" }, 400, CodeInvalidParam},
 		{"unknown vpc", 1, func(s map[string]any) { s["vpcid"] = "nope" }, 400, CodeInvalidParam},
+		{"image by name, not id", 1, func(s map[string]any) { s["imageRef"] = "CentOS 8.2 64bit" }, 400, CodeInvalidParam},
+		{"subnet by name, not id", 1, func(s map[string]any) { s["nics"] = []any{map[string]any{"subnet_id": "subnet-web"}} }, 400, CodeNetworkMissing},
 		{"fixed ip outside subnet", 1, func(s map[string]any) {
-			s["nics"] = []any{map[string]any{"subnet_id": "subnet-web", "ip_address": "10.0.2.5"}}
+			s["nics"] = []any{map[string]any{"subnet_id": "2f1a3b4c-0000-4000-8000-00000000b001", "ip_address": "10.0.2.5"}}
 		}, 400, CodeInvalidParam},
 		{"bandwidth 301", 1, func(s map[string]any) {
 			s["publicip"] = map[string]any{"eip": map[string]any{"iptype": "5_bgp", "bandwidth": map[string]any{"sharetype": "PER", "size": 301}}}
