@@ -137,3 +137,25 @@ func (s *Sim) handleResetPasswordFlag(c *Ctx) error {
 	}
 	return c.JSON(http.StatusOK, map[string]string{"resetpwd_flag": "True"})
 }
+
+// handleGetServerPassword is 5.14.5 / 5.14.6: the encrypted password that
+// Cloudbase-init posted for a Windows server. The simulator keeps no
+// password, so the answer is the empty string, as Nova answers for a
+// server that has none (or whose password was cleared).
+func (s *Sim) handleGetServerPassword(c *Ctx) error {
+	if _, err := c.Server(c.R.PathValue("server_id")); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]string{"password": ""})
+}
+
+// handleClearServerPassword is 5.14.4 (200, no body; the example's wrapper
+// object looks like a tool's log, not the wire) and 5.14.7 (204).
+func (s *Sim) handleClearServerPassword(status int) handlerFunc {
+	return func(c *Ctx) error {
+		if _, err := c.ServerForChange(c.R.PathValue("server_id")); err != nil {
+			return err
+		}
+		return c.NoContent(status)
+	}
+}

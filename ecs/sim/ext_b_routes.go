@@ -32,11 +32,22 @@ func (s *Sim) registerExtB(mux *http.ServeMux) {
 	// Tags (5.13.1, 5.13.2 via the action dispatcher below; 5.13.9, 5.13.10).
 	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/tags", s.handleProjectTags)
 	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/{server_id}/tags", s.handleServerTags)
+	// Community string tags (5.13.3-5.13.8), views of the same tag set.
+	s.handleCompat(mux, "PUT", "/servers/{server_id}/tags", s.handleReplaceStringTags)
+	s.handleCompat(mux, "DELETE", "/servers/{server_id}/tags", s.handleDeleteAllStringTags)
+	s.handleCompat(mux, "GET", "/servers/{server_id}/tags", s.handleListStringTags)
+	s.handleCompat(mux, "GET", "/servers/{server_id}/tags/{tag}", s.handleCheckStringTag)
+	s.handleCompat(mux, "DELETE", "/servers/{server_id}/tags/{tag}", s.handleDeleteStringTag)
+	s.handleCompat(mux, "PUT", "/servers/{server_id}/tags/{tag}", s.handleAddStringTag)
 
-	// Passwords (5.14.1-5.14.3).
+	// Passwords (5.14.1-5.14.7).
 	s.handle(mux, "PUT /v1/{tenant_id}/cloudservers/os-reset-passwords", s.handleBatchResetPassword)
 	s.handle(mux, "PUT /v1/{tenant_id}/cloudservers/{server_id}/os-reset-password", s.handleResetPassword)
 	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/{server_id}/os-resetpwd-flag", s.handleResetPasswordFlag)
+	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/{server_id}/os-server-password", s.handleGetServerPassword)
+	s.handle(mux, "DELETE /v1/{tenant_id}/cloudservers/{server_id}/os-server-password", s.handleClearServerPassword(http.StatusOK))
+	s.handleCompat(mux, "GET", "/servers/{server_id}/os-server-password", s.handleGetServerPassword)
+	s.handleCompat(mux, "DELETE", "/servers/{server_id}/os-server-password", s.handleClearServerPassword(http.StatusNoContent))
 
 	// Server groups (5.16.1-5.16.5, 5.16.10, 5.16.11; 5.16.6-5.16.9 community).
 	s.handle(mux, "POST /v1/{tenant_id}/cloudservers/os-server-groups", s.handleCreateServerGroup)
