@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 
 	"github.com/ecsfleet/ecsfleet/ecs/rules"
 )
@@ -76,7 +77,8 @@ func viewGroup(g *ServerGroup) serverGroupView {
 // reference's list of allowed names; Nova accepts a single policy), quota
 // server_groups.
 func (s *Sim) handleCreateServerGroup(c *Ctx) error {
-	if _, err := microversion(c); err != nil {
+	mv, err := microversion(c)
+	if err != nil {
 		return err
 	}
 	var req serverGroupBody
@@ -98,6 +100,9 @@ func (s *Sim) handleCreateServerGroup(c *Ctx) error {
 	policy := (*req.ServerGroup.Policies)[0]
 	if err := rules.ServerGroupPolicy(policy); err != nil {
 		return BadRequest(err.Error())
+	}
+	if strings.HasPrefix(policy, "soft-") && mv.set() && !mv.atLeast(2, 15) {
+		return BadRequest(fmt.Sprintf("policy %q needs microversion 2.15 or later", policy))
 	}
 	if err := c.CheckQuota(Usage{ServerGroups: 1}); err != nil {
 		return err

@@ -321,6 +321,13 @@ func TestServerGroupCommunityRoutes(t *testing.T) {
 	}
 	st, out = ts.do("GET", xbV21(ts, "/os-server-groups/"+gid), nil)
 	wantErr(t, st, out, http.StatusNotFound, "itemNotFound")
+	// Soft policies arrived in microversion 2.15.
+	soft := map[string]any{"server_group": map[string]any{"name": "s", "policies": []string{"soft-affinity"}}}
+	st, out = xbDoH(ts, "POST", xbV21(ts, "/os-server-groups"), soft, xbMicro("2.14"))
+	wantErr(t, st, out, http.StatusBadRequest, "badRequest")
+	if st, out := xbDoH(ts, "POST", xbV21(ts, "/os-server-groups"), soft, xbMicro("2.15")); st != http.StatusOK {
+		t.Fatalf("soft-affinity at 2.15: %d %v", st, out)
+	}
 	// Unknown shapes under /v1/.../cloudservers are 404, not a server group.
 	st, out = ts.do("GET", ts.v1("/cloudservers/not-groups/x"), nil)
 	wantErr(t, st, out, http.StatusNotFound, CodeNotFound)
