@@ -227,7 +227,8 @@ func xaNICIndex(srv *Server, port string) int {
 	return -1
 }
 
-// handleListNICs is 5.7.3 GET /v1/{tenant_id}/cloudservers/{server_id}/os-interface.
+// handleListNICs is 5.7.3 GET /v1/{tenant_id}/cloudservers/{server_id}/os-interface
+// and its community twin 5.7.5 (/v2.1/.../servers/{server_id}/os-interface).
 func (s *Sim) handleListNICs(c *Ctx) error {
 	srv, err := c.Server(c.R.PathValue("server_id"))
 	if err != nil {
@@ -238,6 +239,19 @@ func (s *Sim) handleListNICs(c *Ctx) error {
 		list = append(list, xaNICView(c, srv, n))
 	}
 	return c.JSON(http.StatusOK, map[string]any{"interfaceAttachments": list})
+}
+
+// handleGetNIC is 5.7.6 GET /v2.1/{tenant_id}/servers/{server_id}/os-interface/{port_id}.
+func (s *Sim) handleGetNIC(c *Ctx) error {
+	srv, err := c.Server(c.R.PathValue("server_id"))
+	if err != nil {
+		return err
+	}
+	i := xaNICIndex(srv, c.R.PathValue("port_id"))
+	if i < 0 {
+		return Errf(http.StatusNotFound, CodeNotFound, fmt.Sprintf("port %s is not a NIC of server %s", c.R.PathValue("port_id"), srv.ID))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"interfaceAttachment": xaNICView(c, srv, srv.NICs[i])})
 }
 
 // xaNICView is interfaceAttachment-R_Rep (5.7.3). net_id is the subnet's

@@ -185,3 +185,21 @@ func TestAddNICFailureReleasesAddress(t *testing.T) {
 		t.Fatal("a failed add kept its address reserved")
 	}
 }
+
+func TestCommunityNICReads(t *testing.T) {
+	ts := newTestSim(t)
+	id := ts.createServers(1, nil)[0]
+	port := xaServer(ts, id).NICs[0].PortID
+	for _, prefix := range []string{"/v2.1/", "/v2/"} {
+		st, body := ts.do("GET", prefix+ts.pid+"/servers/"+id+"/os-interface", nil)
+		if st != http.StatusOK || len(body["interfaceAttachments"].([]any)) != 1 {
+			t.Fatalf("5.7.5 %s: %d %v", prefix, st, body)
+		}
+	}
+	st, body := ts.do("GET", "/v2.1/"+ts.pid+"/servers/"+id+"/os-interface/"+port, nil)
+	if st != http.StatusOK || body["interfaceAttachment"].(map[string]any)["port_id"] != port {
+		t.Fatalf("5.7.6: %d %v", st, body)
+	}
+	st, body = ts.do("GET", "/v2.1/"+ts.pid+"/servers/"+id+"/os-interface/no-such-port", nil)
+	wantErr(t, st, body, http.StatusNotFound, "itemNotFound")
+}

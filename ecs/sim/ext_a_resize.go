@@ -324,7 +324,8 @@ func xaLastResize(p *ProjectState, serverID string) *SubJob {
 // reference lists no 409 for either, so a wrong state is 400 Ecs.0220.
 func xaConfirmRevert(revert bool) actionFunc {
 	return func(c *Ctx, srv *Server, raw json.RawMessage) error {
-		if err := xaEmptyObject(raw, revert); err != nil {
+		// {} (5.21.3/5.21.4) or null (5.2.12/5.2.13's spelling).
+		if err := xaEmptyObject(raw, true); err != nil {
 			return err
 		}
 		what := "confirmResize"
@@ -342,11 +343,7 @@ func xaConfirmRevert(revert bool) actionFunc {
 				srv.FlavorID = last.Params["old_flavor"]
 			}
 		}
-		if running {
-			srv.Status, srv.VMState, srv.PowerState = StatusActive, "active", PowerRunning
-		} else {
-			srv.Status, srv.VMState, srv.PowerState = StatusShutoff, "stopped", PowerShutdown
-		}
+		xaSetPower(srv, running)
 		srv.TaskState = TaskNone
 		srv.Updated = c.Now
 		c.Dirty()
@@ -354,6 +351,7 @@ func xaConfirmRevert(revert bool) actionFunc {
 	}
 }
 
+// xaSetPower puts srv at rest, running (ACTIVE) or stopped (SHUTOFF).
 func xaSetPower(srv *Server, running bool) {
 	if running {
 		srv.Status, srv.VMState, srv.PowerState = StatusActive, "active", PowerRunning

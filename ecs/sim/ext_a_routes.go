@@ -14,15 +14,19 @@ import (
 // POST /v2.1/{tenant_id}/servers/{server_id}/action dispatcher).
 // Owned by the extension A engineer.
 func (s *Sim) registerExtA(mux *http.ServeMux) {
-	// NICs (5.7.1-5.7.3).
+	// NICs (5.7.1-5.7.3, 5.7.5, 5.7.6).
 	s.handle(mux, "POST /v1/{tenant_id}/cloudservers/{server_id}/nics", s.handleAddNICs)
 	s.handle(mux, "POST /v1/{tenant_id}/cloudservers/{server_id}/nics/delete", s.handleDeleteNICs)
 	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/{server_id}/os-interface", s.handleListNICs)
+	// The community read twins (5.7.5, 5.7.6): same data, Nova errors.
+	s.handleCompat(mux, "GET", "/servers/{server_id}/os-interface", s.handleListNICs)
+	s.handleCompat(mux, "GET", "/servers/{server_id}/os-interface/{port_id}", s.handleGetNIC)
 
-	// Volumes and attachments (5.8.1-5.8.3, 5.8.5, 5.8.6, 5.8.9-5.8.13).
+	// Volumes and attachments (5.8.1-5.8.6, 5.8.9-5.8.13).
 	s.handle(mux, "POST /v1/{tenant_id}/batchaction/attachvolumes/{volume_id}", s.handleBatchAttach)
 	s.handle(mux, "POST /v1/{tenant_id}/cloudservers/{server_id}/attachvolume", s.handleAttachVolume)
 	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/{server_id}/block_device", s.handleBlockDevices)
+	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/{server_id}/block_device/{volume_id}", s.handleBlockDevice)
 	s.handle(mux, "DELETE /v1/{tenant_id}/cloudservers/{server_id}/detachvolume/{volume_id}", s.handleDetachVolume)
 	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/{server_id}/os-volume_attachments", s.handleVolumeAttachments)
 	s.handleCompat(mux, "GET", "/os-volumes", s.handleListVolumes(true))

@@ -524,6 +524,39 @@ func (s *Sim) handleDetachVolume(c *Ctx) error {
 
 // --- reads (5.8.3, 5.8.6) ---
 
+// xaBlockDevice is one volumeAttachments element (5.8.3, 5.8.4). bootIndex
+// is a number (C12): 0 for the system disk, -1 for data disks.
+func xaBlockDevice(c *Ctx, srv *Server, i int) map[string]any {
+	a := srv.Volumes[i]
+	size := 0
+	if v := c.P.Volumes[a.VolumeID]; v != nil {
+		size = v.Size
+	}
+	boot := a.BootIndex
+	if boot != 0 {
+		boot = -1
+	}
+	return map[string]any{
+		"serverId": srv.ID, "volumeId": a.VolumeID, "id": a.VolumeID, "size": size,
+		"device": a.Device, "pciAddress": fmt.Sprintf("0000:02:%02x.0", i+1), "bootIndex": boot, "bus": "virtio",
+	}
+}
+
+// handleBlockDevice is 5.8.4 GET /v1/{tenant_id}/cloudservers/{server_id}/block_device/{volume_id}.
+func (s *Sim) handleBlockDevice(c *Ctx) error {
+	srv, err := c.Server(c.R.PathValue("server_id"))
+	if err != nil {
+		return err
+	}
+	id := c.R.PathValue("volume_id")
+	for i := range srv.Volumes {
+		if srv.Volumes[i].VolumeID == id {
+			return c.JSON(http.StatusOK, map[string]any{"volumeAttachment": xaBlockDevice(c, srv, i)})
+		}
+	}
+	return Errf(http.StatusNotFound, CodeNotFound, fmt.Sprintf("volume %s is not attached to server %s", id, srv.ID))
+}
+
 // handleBlockDevices is 5.8.3 GET /v1/{tenant_id}/cloudservers/{server_id}/block_device.
 func (s *Sim) handleBlockDevices(c *Ctx) error {
 	srv, err := c.Server(c.R.PathValue("server_id"))
@@ -531,20 +564,8 @@ func (s *Sim) handleBlockDevices(c *Ctx) error {
 		return err
 	}
 	list := make([]map[string]any, 0, len(srv.Volumes))
-	for i, a := range srv.Volumes {
-		size := 0
-		if v := c.P.Volumes[a.VolumeID]; v != nil {
-			size = v.Size
-		}
-		boot := a.BootIndex
-		if boot != 0 {
-			boot = -1
-		}
-		// bootIndex is a number (C12): 0 for the system disk, -1 for data disks.
-		list = append(list, map[string]any{
-			"serverId": srv.ID, "volumeId": a.VolumeID, "id": a.VolumeID, "size": size,
-			"device": a.Device, "pciAddress": fmt.Sprintf("0000:02:%02x.0", i+1), "bootIndex": boot, "bus": "virtio",
-		})
+	for i := range srv.Volumes {
+		list = append(list, xaBlockDevice(c, srv, i))
 	}
 	n := len(srv.Volumes)
 	return c.JSON(http.StatusOK, map[string]any{

@@ -249,3 +249,26 @@ func TestDeleteVolume(t *testing.T) {
 		t.Fatalf("deleted volume: %d", st)
 	}
 }
+
+func TestBlockDeviceDetail(t *testing.T) {
+	ts := newTestSim(t)
+	id := ts.createServers(1, nil)[0]
+	vid := xaNewVolume(t, ts, 30, false)
+	xaJob(t, ts, "POST", ts.v1("/cloudservers/"+id+"/attachvolume"), map[string]any{"volumeAttachment": map[string]any{"volumeId": vid, "device": "/dev/vdb"}})
+	st, body := ts.do("GET", ts.v1("/cloudservers/"+id+"/block_device/"+vid), nil)
+	if st != http.StatusOK {
+		t.Fatalf("5.8.4: %d %v", st, body)
+	}
+	a := body["volumeAttachment"].(map[string]any)
+	// C12: the production client needs bootIndex as a number.
+	if a["bootIndex"] != float64(-1) || a["size"] != float64(30) || a["device"] != "/dev/vdb" || a["serverId"] != id {
+		t.Fatalf("5.8.4: %v", a)
+	}
+	sys := xaServer(ts, id).Volumes[0].VolumeID
+	_, body = ts.do("GET", ts.v1("/cloudservers/"+id+"/block_device/"+sys), nil)
+	if body["volumeAttachment"].(map[string]any)["bootIndex"] != float64(0) {
+		t.Fatalf("system disk: %v", body)
+	}
+	st, body = ts.do("GET", ts.v1("/cloudservers/"+id+"/block_device/no-such-volume"), nil)
+	wantErr(t, st, body, http.StatusNotFound, CodeNotFound)
+}
