@@ -23,7 +23,6 @@ type authenticator interface {
 type akskAuth struct {
 	ak, sk string
 	scoped bool
-	region string
 	now    func() time.Time
 }
 

@@ -50,7 +50,7 @@ func New(cfg Config) (*Client, error) {
 		c.ua = "ecsfleet"
 	}
 	if cfg.AccessKey != "" {
-		c.auth = &akskAuth{ak: cfg.AccessKey, sk: cfg.SecretKey, scoped: cfg.ScopedSigning, region: cfg.Region, now: c.now}
+		c.auth = &akskAuth{ak: cfg.AccessKey, sk: cfg.SecretKey, scoped: cfg.ScopedSigning, now: c.now}
 	} else {
 		c.auth = newTokenAuth(c, cfg)
 	}

@@ -26,7 +26,8 @@ type Config struct {
 	IAMEndpoint string
 	// ProjectID is the project (tenant_id) every path is scoped to.
 	ProjectID string
-	// Region is used by the scoped AK/SK signature variant and for display.
+	// Region is informational (logs, display). The scoped AK/SK variant signs
+	// with an empty region and service, as the production client does for ECS.
 	Region string
 
 	// Token auth (3.2): user name, password and the user's domain name.
