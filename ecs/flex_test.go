@@ -124,3 +124,17 @@ func TestConfigTLS(t *testing.T) {
 		t.Errorf("junk CA file: %v", err)
 	}
 }
+
+func TestServerTagMap(t *testing.T) {
+	s := Server{Tags: []string{"fleet=web", "env.prod", "ver=1.2.3", "note.a=b", "26cb77c2-b76c-47bb-81cd-1eb28a8b6c40"}}
+	m := s.TagMap()
+	want := map[string]string{"fleet": "web", "env": "prod", "ver": "1.2.3", "note": "a=b", "26cb77c2-b76c-47bb-81cd-1eb28a8b6c40": ""}
+	if len(m) != len(want) {
+		t.Fatalf("TagMap = %v", m)
+	}
+	for k, v := range want {
+		if m[k] != v {
+			t.Errorf("TagMap[%q] = %q, want %q", k, m[k], v)
+		}
+	}
+}

@@ -106,6 +106,18 @@ func TestClientAgainstSimulatorLifecycle(t *testing.T) {
 				t.Errorf("listed names %v", names)
 			}
 
+			// The fleet tag (given as server_tags) filters server-side and is
+			// readable from the detail.
+			tagged, err := c.ListServersDetailAll(ctx, ecs.ListServersOptions{Tags: "fleet=web"})
+			if err != nil || len(tagged) != 3 {
+				t.Errorf("tag filter: %d servers, %v", len(tagged), err)
+			}
+			for _, s := range tagged {
+				if s.TagMap()["fleet"] != "web" {
+					t.Errorf("%s tags %v", s.Name, s.Tags)
+				}
+			}
+
 			// Batch rename two of them, then modify the third alone.
 			renamed, err := c.RenameServers(ctx, &ecs.RenameServersRequest{Name: "web-renamed", Servers: []ecs.IDRef{{ID: ids[0]}, {ID: ids[1]}}})
 			if err != nil {

@@ -1,6 +1,9 @@
 package ecs
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // Server is a server as the native detail APIs return it (5.2.4, 5.2.5;
 // field reference "servers_detail_v1"), decoded tolerantly: the v1 examples
@@ -117,4 +120,22 @@ type GetServerResponse struct {
 type ListServersResponse struct {
 	Count   int      `json:"count"`
 	Servers []Server `json:"servers"`
+}
+
+// TagMap reads the server detail's tags as key/value pairs. The reference
+// calls the field "the server's tag IDs" and its example shows a bare id; real
+// deployments and the simulator give "key=value", and the create form is
+// "key.value". Tag keys may contain neither '=' nor '.', so each entry is
+// split at the first of the two; an entry with neither is a key with an
+// empty value. For an authoritative list use ListServerTags (5.13.10).
+func (s *Server) TagMap() map[string]string {
+	out := make(map[string]string, len(s.Tags))
+	for _, t := range s.Tags {
+		if i := strings.IndexAny(t, "=."); i >= 0 {
+			out[t[:i]] = t[i+1:]
+		} else {
+			out[t] = ""
+		}
+	}
+	return out
 }
