@@ -15,6 +15,7 @@ func (s *Sim) registerRoutes(mux *http.ServeMux) {
 	s.handle(mux, "GET /v1/{tenant_id}/jobs/{job_id}", s.handleGetJob)
 
 	s.registerServers(mux)
+	s.registerServersCompat(mux)
 	s.registerCatalogue(mux)
 
 	s.registerExtA(mux)
