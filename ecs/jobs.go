@@ -222,9 +222,10 @@ func (o WaitOptions) after(i int, d time.Duration) time.Duration {
 // WaitJob polls a job until it is SUCCESS or FAIL, with adaptive backoff: the
 // first poll after about opts.Expected, then intervals growing by Factor up to
 // MaxInterval (never a fixed 10 s loop). It returns the final job; a FAIL job
-// comes back together with a *JobError carrying the same job. A transient
-// poll failure is retried by the transport; a context cancellation returns
-// the last job read (possibly nil) and ctx.Err().
+// comes back together with a *JobError carrying the same job. Up to 5
+// consecutive transient poll failures (each already retried by the transport)
+// are ridden out; a context cancellation returns the last job read (possibly
+// nil) and ctx.Err().
 func (c *Client) WaitJob(ctx context.Context, jobID string, opts WaitOptions) (*Job, error) {
 	opts = opts.withDefaults()
 	if opts.Timeout > 0 {
@@ -234,6 +235,7 @@ func (c *Client) WaitJob(ctx context.Context, jobID string, opts WaitOptions) (*
 	}
 	var last *Job
 	wait := opts.Expected
+	failures := 0
 	for i := 0; ; i++ {
 		if err := sleepCtx(ctx, jitter(wait)); err != nil {
 			return last, err
@@ -243,8 +245,17 @@ func (c *Client) WaitJob(ctx context.Context, jobID string, opts WaitOptions) (*
 			if ctx.Err() != nil {
 				return last, ctx.Err()
 			}
+			// The job runs on regardless of a flaky poll: keep polling
+			// through a few failed reads (each already retried by the
+			// transport) before giving up.
+			if cls := Classify(err); (cls == Transient || cls == Throttled) && failures < maxPollFailures {
+				failures++
+				wait = opts.after(i, wait)
+				continue
+			}
 			return last, err
 		}
+		failures = 0
 		last = j
 		if opts.OnPoll != nil {
 			opts.OnPoll(j)
@@ -258,6 +269,9 @@ func (c *Client) WaitJob(ctx context.Context, jobID string, opts WaitOptions) (*
 		wait = opts.after(i, wait)
 	}
 }
+
+// maxPollFailures is how many consecutive failed job reads WaitJob tolerates.
+const maxPollFailures = 5
 
 // jitter spreads polls of many concurrent waiters by up to ±10 %.
 func jitter(d time.Duration) time.Duration {

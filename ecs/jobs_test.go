@@ -136,3 +136,31 @@ func TestWaitJobUnknownJobIsAnError(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestWaitJobRidesOutFlakyPolls(t *testing.T) {
+	// 4 answers of 503 exhaust one GetJob's transport retries (testRetry has
+	// 4 attempts); WaitJob keeps polling and sees the job finish.
+	var answers []func(http.ResponseWriter, *http.Request)
+	for range 6 {
+		answers = append(answers, answer(503, `{"error":{"code":"Ecs.0000","message":"busy"}}`))
+	}
+	answers = append(answers, answer(200, `{"job_id":"job-1","status":"RUNNING","entities":{}}`), answer(200, batchDone))
+	s := &scripted{answers: answers}
+	c, _ := akskClient(t, s)
+	j, err := c.WaitJob(context.Background(), "job-1", fastWait)
+	if err != nil || j.Status != JobSuccess {
+		t.Fatalf("job %+v err %v", j, err)
+	}
+	if n := s.calls.Load(); n != 8 {
+		t.Errorf("%d calls, want 8", n)
+	}
+	// A job that cannot be read at all still ends with the error.
+	s2 := &scripted{answers: []func(http.ResponseWriter, *http.Request){answer(503, `{}`)}}
+	c2, _ := akskClient(t, s2)
+	if _, err := c2.WaitJob(context.Background(), "job-1", fastWait); !IsTransient(err) {
+		t.Fatalf("err = %v", err)
+	}
+	if n := s2.calls.Load(); n != int32((maxPollFailures+1)*testRetry.MaxAttempts) {
+		t.Errorf("%d calls, want %d (bounded)", n, (maxPollFailures+1)*testRetry.MaxAttempts)
+	}
+}
