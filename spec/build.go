@@ -125,8 +125,8 @@ func (b *builder) keypair(r *rawKeypair) Keypair {
 	k := Keypair{Name: r.Name.V, PublicKey: r.PublicKey.V, Create: r.Create.V, Pos: r.Pos}
 	if r.PublicKeyFile.Set {
 		k.PublicKeyFile = b.path(r.PublicKeyFile.V)
-		if data, err := os.ReadFile(k.PublicKeyFile); err != nil {
-			b.sink.errorf(r.PublicKeyFile.Pos, "cannot read public_key_file %q: %v", r.PublicKeyFile.V, unwrapPathErr(err))
+		if data, err := readSideFile(k.PublicKeyFile, 64<<10); err != nil {
+			b.sink.errorf(r.PublicKeyFile.Pos, "cannot read public_key_file %q: %v", r.PublicKeyFile.V, err)
 		} else {
 			k.PublicKey = strings.TrimSpace(string(data))
 		}
@@ -276,17 +276,13 @@ func (b *builder) userData(r *rawUserData) *UserData {
 	case r.File.Set:
 		u.File = b.path(r.File.V)
 		st, err := os.Stat(u.File)
-		if err != nil {
-			b.sink.errorf(r.File.Pos, "cannot read user_data file %q: %v", r.File.V, unwrapPathErr(err))
-			break
-		}
-		if st.Size() > rules.MaxUserDataBytes {
+		if err == nil && st.Mode().IsRegular() && st.Size() > rules.MaxUserDataBytes {
 			b.sink.errorf(r.File.Pos, "user_data file %q is %d bytes; the API allows %d bytes (32 KB) before base64", r.File.V, st.Size(), rules.MaxUserDataBytes)
 			break
 		}
-		data, err := os.ReadFile(u.File)
+		data, err := readSideFile(u.File, maxSideFile)
 		if err != nil {
-			b.sink.errorf(r.File.Pos, "cannot read user_data file %q: %v", r.File.V, unwrapPathErr(err))
+			b.sink.errorf(r.File.Pos, "cannot read user_data file %q: %v", r.File.V, err)
 			break
 		}
 		u.Content = string(data)

@@ -58,9 +58,9 @@ func (s Secret) Resolve() (string, error) {
 		}
 		return v, nil
 	case secretFile:
-		b, err := os.ReadFile(s.ref)
+		b, err := readSideFile(s.ref, 64<<10)
 		if err != nil {
-			return "", fmt.Errorf("reading secret file: %w", err)
+			return "", fmt.Errorf("cannot read secret file %s: %v", s.ref, err)
 		}
 		return strings.TrimRight(string(b), "\r\n"), nil
 	default:

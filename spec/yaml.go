@@ -98,13 +98,29 @@ func parseYAML(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawF
 		case "defaults":
 			f.Defaults = d.defaults(v, depth)
 		case "keypairs":
-			d.seq(v, depth, "keypairs", func(n *yaml.Node, depth int) { f.Keypairs = append(f.Keypairs, d.keypair(n, depth)) })
+			d.seq(v, depth, "keypairs", func(n *yaml.Node, depth int) {
+				if r, ok := d.keypair(n, depth); ok {
+					f.Keypairs = append(f.Keypairs, r)
+				}
+			})
 		case "server_groups":
-			d.seq(v, depth, "server_groups", func(n *yaml.Node, depth int) { f.ServerGroups = append(f.ServerGroups, d.group(n, depth)) })
+			d.seq(v, depth, "server_groups", func(n *yaml.Node, depth int) {
+				if r, ok := d.group(n, depth); ok {
+					f.ServerGroups = append(f.ServerGroups, r)
+				}
+			})
 		case "volumes":
-			d.seq(v, depth, "volumes", func(n *yaml.Node, depth int) { f.Volumes = append(f.Volumes, d.volume(n, depth)) })
+			d.seq(v, depth, "volumes", func(n *yaml.Node, depth int) {
+				if r, ok := d.volume(n, depth); ok {
+					f.Volumes = append(f.Volumes, r)
+				}
+			})
 		case "servers":
-			d.seq(v, depth, "servers", func(n *yaml.Node, depth int) { f.Servers = append(f.Servers, d.set(n, depth)) })
+			d.seq(v, depth, "servers", func(n *yaml.Node, depth int) {
+				if r, ok := d.set(n, depth); ok {
+					f.Servers = append(f.Servers, r)
+				}
+			})
 		case "ignore":
 			f.Ignore = d.ignore(v, depth)
 		}
@@ -493,12 +509,12 @@ func (d *yamlDecoder) root(n *yaml.Node, depth int) *rawRoot {
 	return r
 }
 
-func (d *yamlDecoder) keypair(n *yaml.Node, depth int) rawKeypair {
+func (d *yamlDecoder) keypair(n *yaml.Node, depth int) (rawKeypair, bool) {
 	var r rawKeypair
 	if m := d.deref(n, depth); m != nil {
 		r.Pos = d.pos(m)
 	}
-	d.mapping(n, depth, "a keypair", keypairFields, func(key string, v *yaml.Node, depth int) {
+	ok := d.mapping(n, depth, "a keypair", keypairFields, func(key string, v *yaml.Node, depth int) {
 		switch key {
 		case "name":
 			d.str(v, &r.Name)
@@ -512,15 +528,15 @@ func (d *yamlDecoder) keypair(n *yaml.Node, depth int) rawKeypair {
 			d.boolean(v, &r.Create)
 		}
 	})
-	return r
+	return r, ok
 }
 
-func (d *yamlDecoder) group(n *yaml.Node, depth int) rawGroup {
+func (d *yamlDecoder) group(n *yaml.Node, depth int) (rawGroup, bool) {
 	var r rawGroup
 	if m := d.deref(n, depth); m != nil {
 		r.Pos = d.pos(m)
 	}
-	d.mapping(n, depth, "a server group", groupFields, func(key string, v *yaml.Node, depth int) {
+	ok := d.mapping(n, depth, "a server group", groupFields, func(key string, v *yaml.Node, depth int) {
 		switch key {
 		case "name":
 			d.str(v, &r.Name)
@@ -528,15 +544,15 @@ func (d *yamlDecoder) group(n *yaml.Node, depth int) rawGroup {
 			d.str(v, &r.Policy)
 		}
 	})
-	return r
+	return r, ok
 }
 
-func (d *yamlDecoder) volume(n *yaml.Node, depth int) rawVolume {
+func (d *yamlDecoder) volume(n *yaml.Node, depth int) (rawVolume, bool) {
 	var r rawVolume
 	if m := d.deref(n, depth); m != nil {
 		r.Pos = d.pos(m)
 	}
-	d.mapping(n, depth, "a volume", volumeFields, func(key string, v *yaml.Node, depth int) {
+	ok := d.mapping(n, depth, "a volume", volumeFields, func(key string, v *yaml.Node, depth int) {
 		switch key {
 		case "name":
 			d.str(v, &r.Name)
@@ -548,15 +564,15 @@ func (d *yamlDecoder) volume(n *yaml.Node, depth int) rawVolume {
 			d.list(v, depth, "attach_to", &r.AttachTo)
 		}
 	})
-	return r
+	return r, ok
 }
 
-func (d *yamlDecoder) set(n *yaml.Node, depth int) rawSet {
+func (d *yamlDecoder) set(n *yaml.Node, depth int) (rawSet, bool) {
 	var r rawSet
 	if m := d.deref(n, depth); m != nil {
 		r.Pos = d.pos(m)
 	}
-	d.mapping(n, depth, "a server set", setFields, func(key string, v *yaml.Node, depth int) {
+	ok := d.mapping(n, depth, "a server set", setFields, func(key string, v *yaml.Node, depth int) {
 		switch key {
 		case "name":
 			d.str(v, &r.Name)
@@ -612,7 +628,7 @@ func (d *yamlDecoder) set(n *yaml.Node, depth int) rawSet {
 			})
 		}
 	})
-	return r
+	return r, ok
 }
 
 func (d *yamlDecoder) nic(n *yaml.Node, depth int) rawNIC {
