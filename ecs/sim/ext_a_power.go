@@ -75,7 +75,7 @@ func xaSubmitPower(c *Ctx, srv *Server, action, task string) error {
 	srv.Updated = c.Now
 	c.Submit("powerServer", map[string]string{"server_id": srv.ID}, []SubJobSpec{{Type: "powerServer", Op: OpPower,
 		Entities: map[string]string{"server_id": srv.ID},
-		Params:   map[string]string{"action": action, "was_running": fmt.Sprint(srv.Status == StatusActive), "prior_status": srv.Status}}})
+		Params:   map[string]string{"action": action, "prior_status": srv.Status}}})
 	return c.NoContent(http.StatusAccepted)
 }
 
