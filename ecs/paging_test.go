@@ -37,7 +37,7 @@ func (p *pagedServers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var items []string
 	for i := (page - 1) * limit; i < page*limit && i < p.n; i++ {
-		items = append(items, serverJSON(fmt.Sprintf("id-%04d", i), fmt.Sprintf("web-%04d", i+1)))
+		items = append(items, fmt.Sprintf(`{"id":"id-%04d","name":"web-%04d","status":"ACTIVE"}`, i, i+1))
 	}
 	count := p.n
 	if p.countOverride >= 0 {
