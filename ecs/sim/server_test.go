@@ -365,7 +365,7 @@ func TestListPagingAndFilters(t *testing.T) {
 			t.Errorf("%s: count %v, want %v", q, b["count"], want)
 		}
 	}
-	for _, q := range []string{"limit=0", "limit=1001", "offset=-1", "status=RUNNING", "colour=blue"} {
+	for _, q := range []string{"limit=0", "limit=1001", "offset=-1", "status=RUNNING", "colour=blue", "expect_fields=volume,bogus", "detail=9"} {
 		st, b := ts.do("GET", ts.v1("/cloudservers/detail?"+q), nil)
 		wantErr(t, st, b, 400, CodeInvalidParam)
 	}

@@ -89,6 +89,14 @@ var listParams = map[string]bool{
 	"ip": true, "detail": true, "expect_fields": true, "regex-tag": true,
 }
 
+// expectFields are the documented expect_fields values (5.2.5). The
+// simulator always returns the full object, which contains every one.
+var expectFields = map[string]bool{
+	"basic": true, "volume": true, "volume_detail": true, "block_device": true, "device_limit": true,
+	"scheduler_hints": true, "addresses": true, "flavor": true, "flavor_detail": true, "metadata": true,
+	"host_status": true,
+}
+
 var serverStatuses = map[string]bool{
 	"ACTIVE": true, "BUILD": true, "DELETED": true, "ERROR": true, "HARD_REBOOT": true, "MIGRATING": true,
 	"REBOOT": true, "RESIZE": true, "REVERT_RESIZE": true, "SHELVED": true, "SHELVED_OFFLOADED": true,
@@ -106,6 +114,14 @@ func (s *Sim) handleListServers(c *Ctx) error {
 		if !listParams[k] {
 			return BadRequest(fmt.Sprintf("query parameter %q is not supported by this API", k))
 		}
+	}
+	for _, f := range strings.Split(q.Get("expect_fields"), ",") {
+		if f = strings.TrimSpace(f); f != "" && !expectFields[f] {
+			return BadRequest(fmt.Sprintf("expect_fields value %q is not one of basic, volume, volume_detail, block_device, device_limit, scheduler_hints, addresses, flavor, flavor_detail, metadata, host_status", f))
+		}
+	}
+	if d := q.Get("detail"); d != "" && (len(d) != 1 || d[0] < '1' || d[0] > '5') {
+		return BadRequest(fmt.Sprintf("detail %q must be 1 to 5", d))
 	}
 	limit := 1000
 	if v := q.Get("limit"); v != "" {
