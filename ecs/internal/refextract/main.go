@@ -63,8 +63,15 @@ func main() {
 		log.Fatal(err)
 	}
 	entries, files := extract(strings.Split(string(raw), "\n"))
-	if err := os.RemoveAll(*out); err != nil {
-		log.Fatal(err)
+	// Start clean (a section that lost an example must lose its file), but
+	// keep the hand-written README.
+	old, _ := os.ReadDir(*out)
+	for _, d := range old {
+		if d.Name() != "README.md" {
+			if err := os.RemoveAll(filepath.Join(*out, d.Name())); err != nil {
+				log.Fatal(err)
+			}
+		}
 	}
 	names := make([]string, 0, len(files))
 	for name := range files {
