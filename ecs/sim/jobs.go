@@ -158,7 +158,10 @@ func (s *Sim) advance(p *ProjectState, now time.Time) bool {
 			return ea.at.Before(eb.at)
 		}
 		if ea.end != eb.end {
-			return !ea.end // starts before ends at the same instant
+			// Ends before starts at the same instant: a slot frees before
+			// the next sub-job takes it, and an earlier operation on a
+			// server finishes before a later one begins.
+			return ea.end
 		}
 		if !ea.job.Begin.Equal(eb.job.Begin) {
 			return ea.job.Begin.Before(eb.job.Begin)
