@@ -117,19 +117,38 @@ func (ds Diagnostics) Sort() {
 	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Pos.before(ds[j].Pos) })
 }
 
+// maxDiags caps the diagnostics of one load: past it, more messages help
+// nobody (a broken file repeats one mistake), and hostile input could
+// otherwise produce millions.
+const maxDiags = 100
+
 // diagSink collects diagnostics during a load.
 type diagSink struct {
-	diags Diagnostics
+	diags  Diagnostics
+	capped bool
+	spare  Diagnostic
+}
+
+func (s *diagSink) add(sev Severity, p Pos, format string, args []any) *Diagnostic {
+	if len(s.diags) >= maxDiags {
+		if !s.capped {
+			s.capped = true
+			s.diags = append(s.diags, Diagnostic{Severity: Error, Pos: Pos{File: p.File},
+				Message: fmt.Sprintf("more than %d problems; stopped reporting", maxDiags), Hint: "fix these and run again"})
+		}
+		s.spare = Diagnostic{}
+		return &s.spare
+	}
+	s.diags = append(s.diags, Diagnostic{Severity: sev, Pos: p, Message: fmt.Sprintf(format, args...)})
+	return &s.diags[len(s.diags)-1]
 }
 
 func (s *diagSink) errorf(p Pos, format string, args ...any) *Diagnostic {
-	s.diags = append(s.diags, Diagnostic{Severity: Error, Pos: p, Message: fmt.Sprintf(format, args...)})
-	return &s.diags[len(s.diags)-1]
+	return s.add(Error, p, format, args)
 }
 
 func (s *diagSink) warnf(p Pos, format string, args ...any) *Diagnostic {
-	s.diags = append(s.diags, Diagnostic{Severity: Warning, Pos: p, Message: fmt.Sprintf(format, args...)})
-	return &s.diags[len(s.diags)-1]
+	return s.add(Warning, p, format, args)
 }
 
 // hint attaches a hint to the diagnostic just added.

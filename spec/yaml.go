@@ -19,7 +19,7 @@ const (
 	MaxFileSize = 4 << 20
 	// maxYAMLNodes bounds the nodes visited, aliases expanded (YAML alias
 	// bombs expand exponentially; the budget stops them).
-	maxYAMLNodes = 200_000
+	maxYAMLNodes = 1_000_000
 	// maxDepth bounds nesting; a fleet needs about 6 levels.
 	maxDepth = 64
 )
