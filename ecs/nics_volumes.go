@@ -65,8 +65,10 @@ func (c *Client) AttachSharedVolume(ctx context.Context, volumeID string, server
 		in: map[string]any{"serverinfo": servers}})
 }
 
-// AttachVolume attaches a volume to a server (5.8.2). The section documents
-// no answer body; a job_id is returned when the answer has one.
+// AttachVolume attaches a volume to a server (5.8.2). device (e.g. /dev/vdb)
+// is required by 5.8.2 (optional in 5.8.1); it is sent when non-empty so the
+// API, not the client, judges. The section documents no answer body; a job_id
+// is returned when the answer has one.
 func (c *Client) AttachVolume(ctx context.Context, serverID, volumeID, device string) (*JobResponse, error) {
 	att := map[string]string{"volumeId": volumeID}
 	if device != "" {

@@ -113,9 +113,10 @@ func (c *Client) RemoveServerGroupMember(ctx context.Context, groupID, serverID 
 }
 
 // ModifyServerGroupMember adds ("add_member") or removes ("remove_member") a
-// member through the job-based API (5.16.5).
+// member through the job-based API (5.16.5). The status table gives 200 with
+// {"job_id"} for one and 204 (no body) for the other: JobID is "" then.
 func (c *Client) ModifyServerGroupMember(ctx context.Context, groupID, operateType, serverID string) (*JobResponse, error) {
-	return c.doJob(ctx, request{method: http.MethodPost, path: c.p("/v1/%s/cloudservers/%s/server-group-action", groupID),
+	return c.optionalJob(ctx, request{method: http.MethodPost, path: c.p("/v1/%s/cloudservers/%s/server-group-action", groupID),
 		in: map[string]string{"operate_type": operateType, "instance_uuid": serverID}})
 }
 
