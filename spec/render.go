@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 // Render writes diagnostics for a person: each as "file:line:col: severity:
@@ -15,7 +16,7 @@ import (
 // rendered without the source line). color styles the output with lipgloss;
 // callers pass false when the output is not a terminal or NO_COLOR is set.
 func Render(w io.Writer, diags Diagnostics, src map[string][]byte, color bool) {
-	st := newStyles(color)
+	st := newStyles(w, color)
 	for i, d := range diags {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -42,19 +43,24 @@ type styles struct {
 	pos, err, warn, msg, gutter, caret, hint lipgloss.Style
 }
 
-func newStyles(color bool) styles {
+// newStyles builds the styles. With color on, the renderer is told to
+// emit ANSI colors whatever it would detect: the caller has already
+// decided (terminal, NO_COLOR), and the writer may not be stdout.
+func newStyles(w io.Writer, color bool) styles {
 	if !color {
 		p := lipgloss.NewStyle()
 		return styles{p, p, p, p, p, p, p}
 	}
+	re := lipgloss.NewRenderer(w)
+	re.SetColorProfile(termenv.ANSI256)
 	return styles{
-		pos:    lipgloss.NewStyle().Bold(true),
-		err:    lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("9")),
-		warn:   lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("11")),
-		msg:    lipgloss.NewStyle().Bold(true),
-		gutter: lipgloss.NewStyle().Foreground(lipgloss.Color("8")),
-		caret:  lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("9")),
-		hint:   lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("14")),
+		pos:    re.NewStyle().Bold(true),
+		err:    re.NewStyle().Bold(true).Foreground(lipgloss.Color("9")),
+		warn:   re.NewStyle().Bold(true).Foreground(lipgloss.Color("11")),
+		msg:    re.NewStyle().Bold(true),
+		gutter: re.NewStyle().Foreground(lipgloss.Color("8")),
+		caret:  re.NewStyle().Bold(true).Foreground(lipgloss.Color("9")),
+		hint:   re.NewStyle().Bold(true).Foreground(lipgloss.Color("14")),
 	}
 }
 

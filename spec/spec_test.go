@@ -445,8 +445,8 @@ servers:
 		t.Errorf("caret rendering:\n%s", plain.String())
 	}
 	Render(&color, diags, src, true)
-	if color.Len() == 0 {
-		t.Errorf("no colored output")
+	if !strings.Contains(color.String(), "\x1b[") {
+		t.Errorf("color requested but no escape codes:\n%q", color.String())
 	}
 }
 
