@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,15 +12,21 @@ import (
 
 // fileStore persists the state to one JSON file shared by processes.
 // A request takes an exclusive flock on "<file>.lock", reloads the state
-// when the file changed since this process last saw it (the rename of every
-// save gives the file a new inode, and Generation increases), and saves
-// after a mutation by writing a temp file, fsyncing it and renaming it over
-// the old one, so a reader never sees a half-written file and two processes
-// never lose each other's writes.
+// when another process saved since this one last loaded or saved it, and
+// saves after a mutation by writing a temp file, fsyncing it and renaming
+// it over the old one, so a reader never sees a half-written file and two
+// processes never lose each other's writes.
+//
+// "Changed" is decided by the generation number each save writes into the
+// lock file (read under the lock, 8 bytes, exact), and the file's identity
+// (inode, size, mtime) as a second signal, so a large state is not re-read
+// on every request.
 type fileStore struct {
 	path     string
 	lockPath string
 	seen     fileID
+	seenGen  uint64
+	lf       *os.File // the lock file while locked
 }
 
 type fileID struct {
@@ -50,10 +57,34 @@ func (f *fileStore) lock() (func(), error) {
 		lf.Close()
 		return nil, fmt.Errorf("lock %s: %w", f.lockPath, err)
 	}
+	f.lf = lf
 	return func() {
+		f.lf = nil
 		_ = syscall.Flock(int(lf.Fd()), syscall.LOCK_UN)
 		lf.Close()
 	}, nil
+}
+
+// lockGen reads the generation recorded in the lock file (0 if none).
+func (f *fileStore) lockGen() uint64 {
+	if f.lf == nil {
+		return 0
+	}
+	var b [8]byte
+	if n, err := f.lf.ReadAt(b[:], 0); n != 8 || (err != nil && n != 8) {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b[:])
+}
+
+// setLockGen records gen in the lock file.
+func (f *fileStore) setLockGen(gen uint64) {
+	if f.lf == nil {
+		return
+	}
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], gen)
+	_, _ = f.lf.WriteAt(b[:], 0)
 }
 
 func statID(path string) (fileID, error) {
@@ -78,7 +109,7 @@ func (f *fileStore) loadIfChanged() (*State, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if f.seen.ok && id == f.seen {
+	if f.seen.ok && id == f.seen && f.lockGen() == f.seenGen {
 		return nil, false, nil
 	}
 	b, err := os.ReadFile(f.path)
@@ -95,7 +126,7 @@ func (f *fileStore) loadIfChanged() (*State, bool, error) {
 	if st.Tokens == nil {
 		st.Tokens = map[string]Token{}
 	}
-	f.seen = id
+	f.seen, f.seenGen = id, st.Generation
 	return &st, true, nil
 }
 
@@ -133,6 +164,7 @@ func (f *fileStore) save(st *State) error {
 	if err != nil {
 		return err
 	}
-	f.seen = id
+	f.seen, f.seenGen = id, st.Generation
+	f.setLockGen(st.Generation)
 	return nil
 }
