@@ -75,6 +75,22 @@ func TestExtAReferenceExamplesAccepted(t *testing.T) {
 			set(b, "volumeAttachment.volumeId", xaNewVolume(t, e.ts, 10, false))
 			return "POST", e.ts.v1("/cloudservers/" + e.running + "/attachvolume"), 200
 		},
+		"5.7.4": func(e env, b map[string]any) (string, string, int) {
+			ia := b["interfaceAttachment"].(map[string]any)
+			if _, ok := ia["net_id"]; ok {
+				ia["net_id"] = xaSubnetApp
+				set(b, "interfaceAttachment.fixed_ips.0.ip_address", "10.0.2.33")
+			}
+			return "POST", "/v2.1/" + e.ts.pid + "/servers/" + e.running + "/os-interface", 200
+		},
+		"4.3.3.5.2": func(e env, b map[string]any) (string, string, int) {
+			set(b, "interfaceAttachment.net_id", xaSubnetApp)
+			return "POST", "/v2/" + e.ts.pid + "/servers/" + e.running + "/os-interface", 200
+		},
+		"5.8.14": func(e env, b map[string]any) (string, string, int) {
+			set(b, "volumeAttachment.volumeId", xaNewVolume(t, e.ts, 10, false))
+			return "POST", "/v2.1/" + e.ts.pid + "/servers/" + e.running + "/os-volume_attachments", 200
+		},
 		"5.8.10": func(e env, b map[string]any) (string, string, int) {
 			return "POST", "/v2.1/" + e.ts.pid + "/os-volumes", 200
 		},
@@ -131,7 +147,7 @@ func TestExtAReferenceExamplesAccepted(t *testing.T) {
 	}
 	preparers["5.21.4"] = preparers["5.21.3"]
 	mine := func(section string) bool {
-		for _, p := range []string{"5.7.1", "5.7.2", "5.8.1", "5.8.2", "5.8.10", "5.21.", "5.25.", "5.26.1", "5.26.2", "5.28.", "4.3.3.2."} {
+		for _, p := range []string{"5.7.1", "5.7.2", "5.7.4", "5.8.1", "5.8.2", "5.8.10", "5.8.14", "5.21.", "5.25.", "5.26.1", "5.26.2", "5.28.", "4.3.3.2.", "4.3.3.5.2"} {
 			if section == p || (strings.HasSuffix(p, ".") && strings.HasPrefix(section, p)) {
 				return true
 			}

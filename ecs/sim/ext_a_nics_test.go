@@ -203,3 +203,54 @@ func TestCommunityNICReads(t *testing.T) {
 	st, body = ts.do("GET", "/v2.1/"+ts.pid+"/servers/"+id+"/os-interface/no-such-port", nil)
 	wantErr(t, st, body, http.StatusNotFound, "itemNotFound")
 }
+
+func TestCommunityAddRemoveInterface(t *testing.T) {
+	ts := newTestSim(t)
+	id := ts.createServers(1, nil)[0]
+	base := "/v2.1/" + ts.pid + "/servers/" + id + "/os-interface"
+	add := func(ia map[string]any) (int, map[string]any) {
+		return ts.do("POST", base, map[string]any{"interfaceAttachment": ia})
+	}
+	for name, ia := range map[string]map[string]any{
+		"port_id and net_id": {"port_id": "p1", "net_id": xaSubnetApp},
+		"neither":            {},
+		"two fixed_ips":      {"net_id": xaSubnetApp, "fixed_ips": []any{map[string]any{"ip_address": "10.0.2.40"}, map[string]any{"ip_address": "10.0.2.41"}}},
+		"ip outside network": {"net_id": xaSubnetApp, "fixed_ips": []any{map[string]any{"ip_address": "10.0.3.40"}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			st, body := add(ia)
+			wantErr(t, st, body, http.StatusBadRequest, "badRequest")
+		})
+	}
+	st, body := add(map[string]any{"net_id": "no-such-net"})
+	wantErr(t, st, body, http.StatusNotFound, "itemNotFound")
+
+	st, body = add(map[string]any{"net_id": xaSubnetApp, "fixed_ips": []any{map[string]any{"ip_address": "10.0.2.40"}}})
+	if st != http.StatusOK {
+		t.Fatalf("add: %d %v", st, body)
+	}
+	port := body["interfaceAttachment"].(map[string]any)["port_id"].(string)
+	if n := len(xaServer(ts, id).NICs); n != 2 {
+		t.Fatalf("5.7.4 is synchronous: want 2 NICs now, got %d", n)
+	}
+	// A named port can be plugged once.
+	if st, body := add(map[string]any{"port_id": "ce531f90-199f-48c0-816c-13e38010b442"}); st != http.StatusOK {
+		t.Fatalf("port_id: %d %v", st, body)
+	}
+	st, body = add(map[string]any{"port_id": "ce531f90-199f-48c0-816c-13e38010b442"})
+	wantErr(t, st, body, http.StatusConflict, "conflictingRequest")
+
+	// The primary NIC goes last (chapter 4, 4.3.3.5.3): 409 while others exist.
+	primary := xaServer(ts, id).NICs[0].PortID
+	st, body = ts.do("DELETE", base+"/"+primary, nil)
+	wantErr(t, st, body, http.StatusConflict, "conflictingRequest")
+	if st, _ := ts.do("DELETE", base+"/"+port, nil); st != http.StatusAccepted {
+		t.Fatalf("remove: %d", st)
+	}
+	xaSettle(ts)
+	if n := len(xaServer(ts, id).NICs); n != 2 {
+		t.Fatalf("after remove: %d NICs", n)
+	}
+	st, body = ts.do("DELETE", base+"/"+port, nil)
+	wantErr(t, st, body, http.StatusNotFound, "itemNotFound")
+}

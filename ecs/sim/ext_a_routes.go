@@ -14,21 +14,28 @@ import (
 // POST /v2.1/{tenant_id}/servers/{server_id}/action dispatcher).
 // Owned by the extension A engineer.
 func (s *Sim) registerExtA(mux *http.ServeMux) {
-	// NICs (5.7.1-5.7.3, 5.7.5, 5.7.6).
+	// NICs (5.7.1-5.7.7).
 	s.handle(mux, "POST /v1/{tenant_id}/cloudservers/{server_id}/nics", s.handleAddNICs)
 	s.handle(mux, "POST /v1/{tenant_id}/cloudservers/{server_id}/nics/delete", s.handleDeleteNICs)
 	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/{server_id}/os-interface", s.handleListNICs)
-	// The community read twins (5.7.5, 5.7.6): same data, Nova errors.
+	// The community twins (5.7.4-5.7.7): same state, Nova errors.
 	s.handleCompat(mux, "GET", "/servers/{server_id}/os-interface", s.handleListNICs)
 	s.handleCompat(mux, "GET", "/servers/{server_id}/os-interface/{port_id}", s.handleGetNIC)
+	s.handleCompat(mux, "POST", "/servers/{server_id}/os-interface", s.handleAddInterface)
+	s.handleCompat(mux, "DELETE", "/servers/{server_id}/os-interface/{port_id}", s.handleRemoveInterface)
 
-	// Volumes and attachments (5.8.1-5.8.6, 5.8.9-5.8.13).
+	// Volumes and attachments (5.8.1-5.8.6, 5.8.9-5.8.17).
 	s.handle(mux, "POST /v1/{tenant_id}/batchaction/attachvolumes/{volume_id}", s.handleBatchAttach)
 	s.handle(mux, "POST /v1/{tenant_id}/cloudservers/{server_id}/attachvolume", s.handleAttachVolume)
 	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/{server_id}/block_device", s.handleBlockDevices)
 	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/{server_id}/block_device/{volume_id}", s.handleBlockDevice)
 	s.handle(mux, "DELETE /v1/{tenant_id}/cloudservers/{server_id}/detachvolume/{volume_id}", s.handleDetachVolume)
 	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/{server_id}/os-volume_attachments", s.handleVolumeAttachments)
+	// Community attachments (5.8.14-5.8.17, both /v2 and /v2.1).
+	s.handleCompat(mux, "POST", "/servers/{server_id}/os-volume_attachments", s.handleCompatAttach)
+	s.handleCompat(mux, "GET", "/servers/{server_id}/os-volume_attachments", s.handleCompatAttachments)
+	s.handleCompat(mux, "GET", "/servers/{server_id}/os-volume_attachments/{volume_id}", s.handleCompatAttachment)
+	s.handleCompat(mux, "DELETE", "/servers/{server_id}/os-volume_attachments/{volume_id}", s.handleCompatDetach)
 	s.handleCompat(mux, "GET", "/os-volumes", s.handleListVolumes(true))
 	s.handleCompat(mux, "POST", "/os-volumes", s.handleCreateVolume)
 	s.handleCompat(mux, "GET", "/os-volumes/detail", s.handleListVolumes(false))

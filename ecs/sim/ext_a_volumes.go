@@ -311,11 +311,12 @@ func xaNextDevice(used map[string]bool) string {
 }
 
 // xaCheckAttach validates attaching vol to srv at device ("" = choose one)
-// and returns the device to use. status is the endpoint's documented
-// refusal status (5.8.1/5.8.2 list no 409, so 400).
-func xaCheckAttach(c *Ctx, vol *Volume, srv *Server, device string) (string, error) {
+// and returns the device to use. stateStatus is the endpoint's documented
+// refusal status for a wrong state (5.8.1/5.8.2 list no 409, so 400;
+// 5.8.14 lists 409).
+func xaCheckAttach(c *Ctx, vol *Volume, srv *Server, device string, stateStatus int) (string, error) {
 	if srv.TaskState != TaskNone || (srv.Status != StatusActive && srv.Status != StatusShutoff) {
-		return "", xaStateErr(http.StatusBadRequest, "server %s is %s (task %q); volumes can be attached to ACTIVE or SHUTOFF servers only", srv.ID, srv.Status, srv.TaskState)
+		return "", xaStateErr(stateStatus, "server %s is %s (task %q); volumes can be attached to ACTIVE or SHUTOFF servers only", srv.ID, srv.Status, srv.TaskState)
 	}
 	if vol.AZ != srv.AZ {
 		return "", BadRequest(fmt.Sprintf("volume %s is in %s and server %s in %s; they must be in the same availability zone", vol.ID, vol.AZ, srv.ID, srv.AZ))
@@ -374,10 +375,10 @@ func (s *Sim) handleAttachVolume(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := xaVolumeAttachable(c.P, vol, 1); err != nil {
+	if err := xaVolumeAttachable(c.P, vol, 1, http.StatusBadRequest); err != nil {
 		return err
 	}
-	dev, err := xaCheckAttach(c, vol, srv, a.Device)
+	dev, err := xaCheckAttach(c, vol, srv, a.Device, http.StatusBadRequest)
 	if err != nil {
 		return err
 	}
@@ -388,7 +389,7 @@ func (s *Sim) handleAttachVolume(c *Ctx) error {
 // xaVolumeAttachable refuses a volume that cannot take n more attachments:
 // a normal volume must be available, a shared one available or in-use with
 // at most 16 servers in all (5.8.1).
-func xaVolumeAttachable(p *ProjectState, vol *Volume, n int) error {
+func xaVolumeAttachable(p *ProjectState, vol *Volume, n, stateStatus int) error {
 	pending := 0
 	for _, sj := range xaPendingVolumeOps(p, vol.ID) {
 		if sj.Op == OpAttachVolume {
@@ -397,7 +398,7 @@ func xaVolumeAttachable(p *ProjectState, vol *Volume, n int) error {
 	}
 	if !vol.Multiattach {
 		if vol.Status != "available" || pending > 0 {
-			return xaStateErr(http.StatusBadRequest, "volume %s is %s; a volume that is not shared can be attached only when available", vol.ID, vol.Status)
+			return xaStateErr(stateStatus, "volume %s is %s; a volume that is not shared can be attached only when available", vol.ID, vol.Status)
 		}
 		if n > 1 {
 			return BadRequest(fmt.Sprintf("volume %s is not shared (multiattach); it can be attached to one server only", vol.ID))
@@ -405,7 +406,7 @@ func xaVolumeAttachable(p *ProjectState, vol *Volume, n int) error {
 		return nil
 	}
 	if vol.Status != "available" && vol.Status != "in-use" && vol.Status != "attaching" {
-		return xaStateErr(http.StatusBadRequest, "volume %s is %s; it must be available or in-use to be attached", vol.ID, vol.Status)
+		return xaStateErr(stateStatus, "volume %s is %s; it must be available or in-use to be attached", vol.ID, vol.Status)
 	}
 	if total := len(vol.Attachments) + pending + n; total > rules.MaxServersPerSharedVolume {
 		return BadRequest(fmt.Sprintf("shared volume %s would be attached to %d servers (%d now, %d being attached, %d requested); the limit is %d",
@@ -449,7 +450,7 @@ func (s *Sim) handleBatchAttach(c *Ctx) error {
 	if !vol.Multiattach {
 		return BadRequest(fmt.Sprintf("volume %s is not a shared (multiattach) volume; 5.8.1 attaches shared volumes only", vol.ID))
 	}
-	if err := xaVolumeAttachable(c.P, vol, len(req.ServerInfo)); err != nil {
+	if err := xaVolumeAttachable(c.P, vol, len(req.ServerInfo), http.StatusBadRequest); err != nil {
 		return err
 	}
 	seen := map[string]bool{}
@@ -466,7 +467,7 @@ func (s *Sim) handleBatchAttach(c *Ctx) error {
 		if err != nil {
 			return err
 		}
-		dev, err := xaCheckAttach(c, vol, srv, si.Device)
+		dev, err := xaCheckAttach(c, vol, srv, si.Device, http.StatusBadRequest)
 		if err != nil {
 			return err
 		}
@@ -476,17 +477,28 @@ func (s *Sim) handleBatchAttach(c *Ctx) error {
 	return c.JSON(http.StatusOK, xaJobID(j))
 }
 
-// handleDetachVolume is 5.8.5 DELETE /v1/{tenant_id}/cloudservers/{server_id}/detachvolume/{volume_id}.
+// handleDetachVolume is 5.8.5 DELETE /v1/{tenant_id}/cloudservers/{server_id}/detachvolume/{volume_id}
+// (delete_flag a String "0"/"1"; 200 {"job_id"}; no 409 documented).
 func (s *Sim) handleDetachVolume(c *Ctx) error {
 	flag := c.R.URL.Query().Get("delete_flag")
 	if flag != "" && flag != "0" && flag != "1" {
 		return BadRequest(fmt.Sprintf("delete_flag %q must be \"0\" or \"1\"", flag))
 	}
-	srv, err := c.ServerForChange(c.R.PathValue("server_id"))
+	j, err := xaDetach(c, c.R.PathValue("server_id"), c.R.PathValue("volume_id"), flag == "1", http.StatusBadRequest)
 	if err != nil {
 		return err
 	}
-	volID := c.R.PathValue("volume_id")
+	return c.JSON(http.StatusOK, xaJobID(j))
+}
+
+// xaDetach validates and submits one detach (5.8.5, 5.8.17): the volume
+// must be attached to the server; a running server detaches data disks
+// only, the system disk only when stopped and never by force (5.8.17).
+func xaDetach(c *Ctx, serverID, volID string, force bool, stateStatus int) (*Job, error) {
+	srv, err := c.ServerForChange(serverID)
+	if err != nil {
+		return nil, err
+	}
 	var att *Attach
 	for i := range srv.Volumes {
 		if srv.Volumes[i].VolumeID == volID {
@@ -494,32 +506,29 @@ func (s *Sim) handleDetachVolume(c *Ctx) error {
 		}
 	}
 	if att == nil {
-		return Errf(http.StatusNotFound, CodeNotFound, fmt.Sprintf("volume %s is not attached to server %s", volID, srv.ID))
+		return nil, Errf(http.StatusNotFound, CodeNotFound, fmt.Sprintf("volume %s is not attached to server %s", volID, srv.ID))
 	}
 	if srv.TaskState != TaskNone {
-		return xaStateErr(http.StatusBadRequest, "server %s is busy (task %s); retry when it is idle", srv.ID, srv.TaskState)
+		return nil, xaStateErr(stateStatus, "server %s is busy (task %s); retry when it is idle", srv.ID, srv.TaskState)
 	}
-	// 5.8.17: a running server can only detach data disks; the system disk
-	// only when stopped, and never by force.
 	if att.BootIndex == 0 {
 		if srv.Status != StatusShutoff {
-			return xaStateErr(http.StatusBadRequest, "volume %s is the system disk of server %s; stop the server before detaching it", volID, srv.ID)
+			return nil, xaStateErr(stateStatus, "volume %s is the system disk of server %s; stop the server before detaching it", volID, srv.ID)
 		}
-		if flag == "1" {
-			return BadRequest("the system disk cannot be force-detached (delete_flag=1)")
+		if force {
+			return nil, BadRequest("the system disk cannot be force-detached (delete_flag=1)")
 		}
 	}
 	for _, sj := range xaPending(c.P, OpDetachVolume, srv.ID) {
 		if sj.Entities["volume_id"] == volID {
-			return xaStateErr(http.StatusBadRequest, "volume %s is already being detached from server %s", volID, srv.ID)
+			return nil, xaStateErr(stateStatus, "volume %s is already being detached from server %s", volID, srv.ID)
 		}
 	}
 	if v := c.P.Volumes[volID]; v != nil && len(v.Attachments) <= 1 {
 		v.Status = "detaching"
 	}
-	j := c.Submit("detachVolume", nil, []SubJobSpec{{Type: "detachVolume", Op: OpDetachVolume,
-		Entities: map[string]string{"server_id": srv.ID, "volume_id": volID}}})
-	return c.JSON(http.StatusOK, xaJobID(j))
+	return c.Submit("detachVolume", nil, []SubJobSpec{{Type: "detachVolume", Op: OpDetachVolume,
+		Entities: map[string]string{"server_id": srv.ID, "volume_id": volID}}}), nil
 }
 
 // --- reads (5.8.3, 5.8.6) ---
@@ -625,10 +634,7 @@ func init() {
 			if srv == nil || v == nil {
 				return fmt.Errorf("server or volume no longer exists")
 			}
-			dev := sj.Params["device"]
-			srv.Volumes = append(srv.Volumes, Attach{VolumeID: v.ID, Device: dev, BootIndex: -1})
-			v.Attachments = append(v.Attachments, VolumeAttachment{ServerID: srv.ID, Device: dev})
-			v.Status = "in-use"
+			xaApplyAttach(srv, v, sj.Params["device"])
 			srv.Updated = sj.EndAt
 			return nil
 		},
@@ -680,6 +686,13 @@ func init() {
 			return nil
 		},
 	})
+}
+
+// xaApplyAttach records a finished attachment on both sides.
+func xaApplyAttach(srv *Server, v *Volume, dev string) {
+	srv.Volumes = append(srv.Volumes, Attach{VolumeID: v.ID, Device: dev, BootIndex: -1})
+	v.Attachments = append(v.Attachments, VolumeAttachment{ServerID: srv.ID, Device: dev})
+	v.Status = "in-use"
 }
 
 // xaOtherPending reports whether another unfinished attach of volumeID exists

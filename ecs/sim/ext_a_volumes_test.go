@@ -272,3 +272,46 @@ func TestBlockDeviceDetail(t *testing.T) {
 	st, body = ts.do("GET", ts.v1("/cloudservers/"+id+"/block_device/no-such-volume"), nil)
 	wantErr(t, st, body, http.StatusNotFound, CodeNotFound)
 }
+
+func TestCommunityVolumeAttachments(t *testing.T) {
+	ts := newTestSim(t)
+	ids := ts.createServers(2, nil)
+	vid := xaNewVolume(t, ts, 10, false)
+	base := "/v2.1/" + ts.pid + "/servers/" + ids[0] + "/os-volume_attachments"
+	st, body := ts.do("POST", base, map[string]any{"volumeAttachment": map[string]any{"volumeId": vid}})
+	if st != http.StatusOK {
+		t.Fatalf("5.8.14: %d %v", st, body)
+	}
+	a := body["volumeAttachment"].(map[string]any)
+	if a["volumeId"] != vid || a["serverId"] != ids[0] || a["device"] != "/dev/vdb" {
+		t.Fatalf("5.8.14 answer %v (device chosen after /dev/vda)", a)
+	}
+	if v := xaVol(ts, vid); v.Status != "in-use" {
+		t.Fatalf("5.8.14 is synchronous; volume is %s", v.Status)
+	}
+	// The volume is in use: attaching it elsewhere conflicts (409 is listed for 5.8.14).
+	st, body = ts.do("POST", "/v2.1/"+ts.pid+"/servers/"+ids[1]+"/os-volume_attachments", map[string]any{"volumeAttachment": map[string]any{"volumeId": vid}})
+	wantErr(t, st, body, http.StatusConflict, "conflictingRequest")
+
+	st, body = ts.do("GET", base+"?limit=1&offset=1", nil)
+	if l := body["volumeAttachments"].([]any); st != http.StatusOK || len(l) != 1 || l[0].(map[string]any)["volumeId"] != vid {
+		t.Fatalf("5.8.15 paged: %d %v", st, body)
+	}
+	st, body = ts.do("GET", base+"?limit=x", nil)
+	wantErr(t, st, body, http.StatusBadRequest, "badRequest")
+	if st, body := ts.do("GET", base+"/"+vid, nil); st != http.StatusOK || body["volumeAttachment"].(map[string]any)["device"] != "/dev/vdb" {
+		t.Fatalf("5.8.16: %d %v", st, body)
+	}
+	// 5.8.17 is on /v2/: the system disk of a running server is a 409, a data disk 202.
+	sys := xaServer(ts, ids[0]).Volumes[0].VolumeID
+	v2 := "/v2/" + ts.pid + "/servers/" + ids[0] + "/os-volume_attachments/"
+	st, body = ts.do("DELETE", v2+sys, nil)
+	wantErr(t, st, body, http.StatusConflict, "conflictingRequest")
+	if st, _ := ts.do("DELETE", v2+vid+"?delete_flag=1", nil); st != http.StatusAccepted {
+		t.Fatalf("5.8.17: %d", st)
+	}
+	xaSettle(ts)
+	if v := xaVol(ts, vid); v.Status != "available" {
+		t.Fatalf("after 5.8.17 the volume is %s", v.Status)
+	}
+}
