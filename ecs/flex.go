@@ -140,6 +140,12 @@ func (f *FlexMap) UnmarshalJSON(b []byte) error {
 		*f = nil
 		return nil
 	}
+	// Fast path: metadata values are strings in practice.
+	var plain map[string]string
+	if json.Unmarshal(b, &plain) == nil {
+		*f = plain
+		return nil
+	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
