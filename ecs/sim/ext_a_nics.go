@@ -101,23 +101,44 @@ func (s *Sim) handleAddNICs(c *Ctx) error {
 			fixed[key] = true
 		}
 	}
-	var specs []SubJobSpec
-	for _, n := range req.NICs {
-		var nic NIC
-		if n.IPAddress != "" {
-			sn := c.Catalogue().Subnet(n.SubnetID)
-			port := c.NewUUID()
-			if c.P.IPs[sn.ID] == nil {
-				c.P.IPs[sn.ID] = map[string]string{}
-			}
-			c.P.IPs[sn.ID][n.IPAddress] = port
-			nic = NIC{PortID: port, MAC: macFor(port), IP: n.IPAddress, SubnetID: sn.ID, Type: "fixed", Version: 4}
-		} else {
-			var err error
-			if nic, err = c.NewNIC(n.SubnetID); err != nil {
-				return err
-			}
+	// Fixed addresses are reserved first, so an automatic one can never take
+	// an address a later NIC of the same call asked for; a failure part-way
+	// (a subnet running out) releases what was reserved.
+	nicsOut := make([]NIC, len(req.NICs))
+	var reserved []NIC
+	release := func() {
+		for _, r := range reserved {
+			c.P.ReleaseIP(r.SubnetID, r.IP)
 		}
+	}
+	for i, n := range req.NICs {
+		if n.IPAddress == "" {
+			continue
+		}
+		sn := c.Catalogue().Subnet(n.SubnetID)
+		port := c.NewUUID()
+		if c.P.IPs[sn.ID] == nil {
+			c.P.IPs[sn.ID] = map[string]string{}
+		}
+		c.P.IPs[sn.ID][n.IPAddress] = port
+		nicsOut[i] = NIC{PortID: port, MAC: macFor(port), IP: n.IPAddress, SubnetID: sn.ID, Type: "fixed", Version: 4}
+		reserved = append(reserved, nicsOut[i])
+	}
+	for i, n := range req.NICs {
+		if n.IPAddress != "" {
+			continue
+		}
+		nic, err := c.NewNIC(n.SubnetID)
+		if err != nil {
+			release()
+			return err
+		}
+		nicsOut[i] = nic
+		reserved = append(reserved, nic)
+	}
+	var specs []SubJobSpec
+	for i, n := range req.NICs {
+		nic := nicsOut[i]
 		for _, g := range n.SecurityGroups {
 			nic.SecurityGroups = append(nic.SecurityGroups, c.Catalogue().SecurityGroup(g.ID).ID)
 		}

@@ -254,3 +254,26 @@ func TestCommunityAddRemoveInterface(t *testing.T) {
 	st, body = ts.do("DELETE", base+"/"+port, nil)
 	wantErr(t, st, body, http.StatusNotFound, "itemNotFound")
 }
+
+func TestAddNICsSubnetExhaustedChangesNothing(t *testing.T) {
+	// A /29 has 5 usable addresses (.2-.6); the server's own NIC is elsewhere.
+	ts := newTestSim(t, func(c *Config) {
+		c.Catalogue.Subnets = append(c.Catalogue.Subnets, Subnet{ID: "tiny", Name: "subnet-tiny", VPCID: c.Catalogue.VPCs[0].ID, CIDR: "10.0.8.0/29"})
+	})
+	id := ts.createServers(1, nil)[0]
+	// The fixed .6 is listed last but reserved first, so the automatic ones
+	// never take it; six NICs on five addresses fail and release everything.
+	req := map[string]any{"nics": []any{xaNIC("tiny", ""), xaNIC("tiny", ""), xaNIC("tiny", ""), xaNIC("tiny", ""), xaNIC("tiny", ""), xaNIC("tiny", "10.0.8.6")}}
+	st, body := ts.do("POST", ts.v1("/cloudservers/"+id+"/nics"), req)
+	wantErr(t, st, body, http.StatusBadRequest, CodeNoIPs)
+	var used int
+	_ = ts.sim.withLock(func() error { used = len(ts.sim.project(ts.pid).IPs["tiny"]); return nil })
+	if used != 0 {
+		t.Fatalf("a refused call left %d addresses reserved", used)
+	}
+	req["nics"] = req["nics"].([]any)[1:]
+	job := xaJob(t, ts, "POST", ts.v1("/cloudservers/"+id+"/nics"), req)
+	if job["status"] != JobSuccess || len(xaServer(ts, id).NICs) != 6 {
+		t.Fatalf("five NICs on five addresses: %v", job["status"])
+	}
+}
