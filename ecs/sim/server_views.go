@@ -26,52 +26,133 @@ func tagStrings(tags map[string]string) []string {
 	return out
 }
 
+// serverV1View is the servers_detail_v1 object. A struct, not a map: the
+// list of 1,000 servers per page is the simulator's hottest response, and
+// encoding a struct avoids sorting map keys for every server.
+type serverV1View struct {
+	Fault           any                    `json:"fault"`
+	ID              string                 `json:"id"`
+	Name            string                 `json:"name"`
+	Addresses       map[string][]addressV1 `json:"addresses"`
+	Flavor          flavorV1View           `json:"flavor"`
+	AccessIPv4      string                 `json:"accessIPv4"`
+	AccessIPv6      string                 `json:"accessIPv6"`
+	Status          string                 `json:"status"`
+	Progress        int                    `json:"progress"`
+	HostID          string                 `json:"hostId"`
+	Updated         string                 `json:"updated"`
+	Created         string                 `json:"created"`
+	Metadata        map[string]string      `json:"metadata"`
+	Tags            []string               `json:"tags"`
+	Description     *string                `json:"description"`
+	Locked          bool                   `json:"locked"`
+	ConfigDrive     string                 `json:"config_drive"`
+	TenantID        string                 `json:"tenant_id"`
+	UserID          string                 `json:"user_id"`
+	KeyName         *string                `json:"key_name"`
+	VolumesAttached []volumeAttachedV1     `json:"os-extended-volumes:volumes_attached"`
+	TaskState       *string                `json:"OS-EXT-STS:task_state"`
+	PowerState      int                    `json:"OS-EXT-STS:power_state"`
+	VMState         string                 `json:"OS-EXT-STS:vm_state"`
+	Host            string                 `json:"OS-EXT-SRV-ATTR:host"`
+	InstanceName    string                 `json:"OS-EXT-SRV-ATTR:instance_name"`
+	HypervisorHost  string                 `json:"OS-EXT-SRV-ATTR:hypervisor_hostname"`
+	DiskConfig      string                 `json:"OS-DCF:diskConfig"`
+	AZ              string                 `json:"OS-EXT-AZ:availability_zone"`
+	SchedulerHints  map[string][]string    `json:"os:scheduler_hints"`
+	RootDeviceName  string                 `json:"OS-EXT-SRV-ATTR:root_device_name"`
+	RamdiskID       string                 `json:"OS-EXT-SRV-ATTR:ramdisk_id"`
+	EnterpriseProj  string                 `json:"enterprise_project_id"`
+	UserData        *string                `json:"OS-EXT-SRV-ATTR:user_data"`
+	LaunchedAt      *string                `json:"OS-SRV-USG:launched_at"`
+	KernelID        string                 `json:"OS-EXT-SRV-ATTR:kernel_id"`
+	LaunchIndex     int                    `json:"OS-EXT-SRV-ATTR:launch_index"`
+	HostStatus      string                 `json:"host_status"`
+	ReservationID   string                 `json:"OS-EXT-SRV-ATTR:reservation_id"`
+	Hostname        string                 `json:"OS-EXT-SRV-ATTR:hostname"`
+	OSHostname      *string                `json:"OS-EXT-SRV-ATTR:os_hostname"`
+	TerminatedAt    *string                `json:"OS-SRV-USG:terminated_at"`
+	SysTags         []string               `json:"sys_tags"`
+	SecurityGroups  []securityGroupV1      `json:"security_groups"`
+	Image           map[string]string      `json:"image"`
+	BlockDevice     []any                  `json:"block_device"`
+}
+
+type addressV1 struct {
+	Version     string   `json:"version"`
+	Addr        string   `json:"addr"`
+	MAC         string   `json:"OS-EXT-IPS-MAC:mac_addr"`
+	PortID      string   `json:"OS-EXT-IPS:port_id"`
+	Type        string   `json:"OS-EXT-IPS:type"`
+	NetworkTags []string `json:"network_tags"`
+}
+
+type flavorV1View struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	VCPUs string `json:"vcpus"`
+	RAM   string `json:"ram"`
+	Disk  string `json:"disk"`
+}
+
+type volumeAttachedV1 struct {
+	ID                  string  `json:"id"`
+	BootIndex           *string `json:"bootIndex"`
+	Device              string  `json:"device"`
+	DeleteOnTermination string  `json:"delete_on_termination"`
+}
+
+type securityGroupV1 struct {
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	Description *string `json:"description"`
+	Rules       []any   `json:"rules"`
+	Links       []any   `json:"links"`
+	TenantID    *string `json:"tenant_id"`
+}
+
+func strPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
 // serverV1 renders srv as a servers_detail_v1 object.
-func (s *Sim) serverV1(p *ProjectState, srv *Server) map[string]any {
+func (s *Sim) serverV1(p *ProjectState, srv *Server) *serverV1View {
 	cat := &s.cfg.Catalogue
-	addrs := map[string][]map[string]any{}
+	addrs := make(map[string][]addressV1, 1)
 	for _, n := range srv.NICs {
-		key := n.SubnetID
-		if sn := cat.Subnet(n.SubnetID); sn != nil {
-			key = sn.ID // Huawei keys addresses by network (subnet) id
-		}
-		addrs[key] = append(addrs[key], map[string]any{
-			"version":                 strconv.Itoa(n.Version),
-			"addr":                    n.IP,
-			"OS-EXT-IPS-MAC:mac_addr": n.MAC,
-			"OS-EXT-IPS:port_id":      n.PortID,
-			"OS-EXT-IPS:type":         n.Type,
-			"network_tags":            []string{},
+		addrs[n.SubnetID] = append(addrs[n.SubnetID], addressV1{
+			Version: strconv.Itoa(n.Version), Addr: n.IP, MAC: n.MAC, PortID: n.PortID, Type: n.Type,
+			NetworkTags: []string{},
 		})
 	}
-	flavor := map[string]any{"id": srv.FlavorID, "name": srv.FlavorID, "vcpus": "0", "ram": "0", "disk": "0"}
+	flavor := flavorV1View{ID: srv.FlavorID, Name: srv.FlavorID, VCPUs: "0", RAM: "0", Disk: "0"}
 	if f := cat.Flavor(srv.FlavorID); f != nil {
-		flavor = map[string]any{"id": f.ID, "name": f.Name, "vcpus": strconv.Itoa(f.VCPUs), "ram": strconv.Itoa(f.RAM), "disk": strconv.Itoa(f.Disk)}
+		flavor = flavorV1View{ID: f.ID, Name: f.Name, VCPUs: strconv.Itoa(f.VCPUs), RAM: strconv.Itoa(f.RAM), Disk: strconv.Itoa(f.Disk)}
 	}
-	vols := make([]map[string]any, 0, len(srv.Volumes))
+	vols := make([]volumeAttachedV1, 0, len(srv.Volumes))
 	for _, a := range srv.Volumes {
-		var boot any
+		v := volumeAttachedV1{ID: a.VolumeID, Device: a.Device, DeleteOnTermination: strconv.FormatBool(a.DeleteOnTermination)}
 		if a.BootIndex >= 0 {
-			boot = strconv.Itoa(a.BootIndex)
+			v.BootIndex = strPtr(strconv.Itoa(a.BootIndex))
 		}
-		vols = append(vols, map[string]any{
-			"id": a.VolumeID, "bootIndex": boot, "device": a.Device,
-			"delete_on_termination": strconv.FormatBool(a.DeleteOnTermination),
-		})
+		vols = append(vols, v)
 	}
-	sgs := make([]map[string]any, 0, len(srv.SecurityGroups))
+	sgs := make([]securityGroupV1, 0, len(srv.SecurityGroups))
 	for _, id := range srv.SecurityGroups {
 		name := id
 		if sg := cat.SecurityGroup(id); sg != nil {
 			name = sg.Name
 		}
-		sgs = append(sgs, map[string]any{"id": id, "name": name, "description": nil, "rules": nil, "links": nil, "tenant_id": nil})
+		sgs = append(sgs, securityGroupV1{ID: id, Name: name})
 	}
-	hints := map[string]any{}
+	hints := map[string][]string{}
 	if len(srv.ServerGroups) > 0 {
 		hints["group"] = append([]string(nil), srv.ServerGroups...)
 	}
-	meta := map[string]string{}
+	meta := make(map[string]string, len(srv.Metadata)+5)
 	for k, v := range srv.Metadata {
 		meta[k] = v
 	}
@@ -82,46 +163,29 @@ func (s *Sim) serverV1(p *ProjectState, srv *Server) map[string]any {
 		meta["os_type"] = img.OSType
 		meta["os_bit"] = img.OSBit
 	}
-	var keyName, desc, fault, task any
-	if srv.KeyName != "" {
-		keyName = srv.KeyName
-	}
-	if srv.Description != "" {
-		desc = srv.Description
-	}
+	var fault any
 	if srv.Fault != "" {
 		fault = map[string]any{"message": srv.Fault, "code": 500}
 	}
-	if srv.TaskState != "" {
-		task = srv.TaskState
-	}
-	var launched any
+	var launched *string
 	if srv.Status != StatusBuild {
-		launched = srv.Created.UTC().Format("2006-01-02T15:04:05.000000")
+		launched = strPtr(srv.Created.UTC().Format("2006-01-02T15:04:05.000000"))
 	}
 	root := ""
 	if len(srv.Volumes) > 0 {
 		root = srv.Volumes[0].Device
 	}
-	return map[string]any{
-		"fault": fault, "id": srv.ID, "name": srv.Name, "addresses": addrs, "flavor": flavor,
-		"accessIPv4": "", "accessIPv6": "", "status": srv.Status, "progress": srv.Progress,
-		"hostId": srv.HostID, "updated": serverTime(srv.Updated), "created": serverTime(srv.Created),
-		"metadata": meta, "tags": tagStrings(srv.Tags), "description": desc, "locked": srv.Locked,
-		"config_drive": "", "tenant_id": p.ID, "user_id": s.userOf(p.ID), "key_name": keyName,
-		"os-extended-volumes:volumes_attached": vols,
-		"OS-EXT-STS:task_state":                task, "OS-EXT-STS:power_state": srv.PowerState,
-		"OS-EXT-STS:vm_state":  srv.VMState,
-		"OS-EXT-SRV-ATTR:host": srv.HostID, "OS-EXT-SRV-ATTR:instance_name": "instance-" + srv.ID[:8],
-		"OS-EXT-SRV-ATTR:hypervisor_hostname": srv.HostID, "OS-DCF:diskConfig": "MANUAL",
-		"OS-EXT-AZ:availability_zone": srv.AZ, "os:scheduler_hints": hints,
-		"OS-EXT-SRV-ATTR:root_device_name": root, "OS-EXT-SRV-ATTR:ramdisk_id": "",
-		"enterprise_project_id": "0", "OS-EXT-SRV-ATTR:user_data": nil,
-		"OS-SRV-USG:launched_at": launched, "OS-EXT-SRV-ATTR:kernel_id": "",
-		"OS-EXT-SRV-ATTR:launch_index": srv.LaunchIndex, "host_status": "UP",
-		"OS-EXT-SRV-ATTR:reservation_id": srv.ReservationID, "OS-EXT-SRV-ATTR:hostname": srv.Hostname,
-		"OS-EXT-SRV-ATTR:os_hostname": nil, "OS-SRV-USG:terminated_at": nil, "sys_tags": nil,
-		"security_groups": sgs, "image": map[string]any{"id": srv.ImageID}, "block_device": nil,
+	return &serverV1View{
+		Fault: fault, ID: srv.ID, Name: srv.Name, Addresses: addrs, Flavor: flavor,
+		Status: srv.Status, Progress: srv.Progress, HostID: srv.HostID,
+		Updated: serverTime(srv.Updated), Created: serverTime(srv.Created),
+		Metadata: meta, Tags: tagStrings(srv.Tags), Description: strPtr(srv.Description), Locked: srv.Locked,
+		TenantID: p.ID, UserID: s.userOf(p.ID), KeyName: strPtr(srv.KeyName),
+		VolumesAttached: vols, TaskState: strPtr(srv.TaskState), PowerState: srv.PowerState, VMState: srv.VMState,
+		Host: srv.HostID, InstanceName: "instance-" + srv.ID[:8], HypervisorHost: srv.HostID, DiskConfig: "MANUAL",
+		AZ: srv.AZ, SchedulerHints: hints, RootDeviceName: root, EnterpriseProj: "0", LaunchedAt: launched,
+		LaunchIndex: srv.LaunchIndex, HostStatus: "UP", ReservationID: srv.ReservationID, Hostname: srv.Hostname,
+		SecurityGroups: sgs, Image: map[string]string{"id": srv.ImageID},
 	}
 }
 

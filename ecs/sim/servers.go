@@ -174,7 +174,7 @@ func (s *Sim) handleListServers(c *Ctx) error {
 		return a.ID < b.ID
 	})
 	from := (page - 1) * limit
-	out := make([]map[string]any, 0, min(limit, len(matched)))
+	out := make([]*serverV1View, 0, min(limit, len(matched)))
 	for i := from; i < len(matched) && i < from+limit; i++ {
 		out = append(out, s.serverV1(c.P, matched[i]))
 	}
