@@ -342,10 +342,18 @@ func (s *Sim) handleCreateServers(c *Ctx) error {
 		return err
 	}
 
+	// A password-authenticated Windows server needs metadata (5.2.1):
+	// its password comes from metadata.admin_pass.
+	if img.OSType == "Windows" && sp.KeyName == "" && sp.Metadata["admin_pass"] == "" {
+		return BadRequest("a Windows server without key_name needs metadata.admin_pass (5.2.1 metadata)")
+	}
 	meta := map[string]string{}
 	for k, v := range sp.Metadata {
 		if k == "admin_pass" {
 			continue
+		}
+		if allowed, ok := createMetadataValues[k]; ok && !allowed[v] {
+			return BadRequest(fmt.Sprintf("metadata.%s %q is not one of the documented values", k, v))
 		}
 		if err := rules.MetadataKey(k); err != nil {
 			return BadRequest("metadata: " + err.Error())
@@ -493,6 +501,14 @@ func (s *Sim) handleCreateServers(c *Ctx) error {
 	j := c.Submit("createServer", ent, specs)
 	c.Dirty()
 	return c.JSON(http.StatusOK, map[string]any{"job_id": j.ID})
+}
+
+// createMetadataValues are the documented values of the 5.2.1 metadata
+// keys that have an enumeration.
+var createMetadataValues = map[string]map[string]bool{
+	"hw_watchdog_action":   {"reset": true, "none": true, "disabled": true},
+	"__instance_vwatchdog": {"true": true, "false": true},
+	"_ha_policy_type":      {"remote_rebuild": true, "close": true},
 }
 
 // parseCreateTags merges 5.2.1 tags ["key.value"] (split at the first dot;

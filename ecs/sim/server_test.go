@@ -184,6 +184,11 @@ func TestCreateRulesBroken(t *testing.T) {
 		{"bandwidth 301", 1, func(s map[string]any) {
 			s["publicip"] = map[string]any{"eip": map[string]any{"iptype": "5_bgp", "bandwidth": map[string]any{"sharetype": "PER", "size": 301}}}
 		}, 400, CodeInvalidParam},
+		{"windows without password", 1, func(s map[string]any) {
+			s["imageRef"] = ImageWin2019
+			s["root_volume"] = map[string]any{"volumetype": "SSD", "size": 60}
+		}, 400, CodeInvalidParam},
+		{"ha policy value", 1, func(s map[string]any) { s["metadata"] = map[string]any{"_ha_policy_type": "maybe"} }, 400, CodeInvalidParam},
 		{"description with <", 1, func(s map[string]any) { s["description"] = "<b>" }, 400, CodeInvalidParam},
 	}
 	for _, tc := range cases {
@@ -417,4 +422,18 @@ func TestBatchRename(t *testing.T) {
 	}
 	st, b = ts.do("PUT", ts.v1("/cloudservers/server-name"), map[string]any{"name": "bad name", "servers": list(1)})
 	wantErr(t, st, b, 400, CodeInvalidParam)
+}
+
+func TestCreateWindowsWithPassword(t *testing.T) {
+	ts := newTestSim(t)
+	id := ts.create(1, func(s map[string]any) {
+		s["imageRef"] = ImageWin2019
+		s["root_volume"] = map[string]any{"volumetype": "SSD", "size": "60"} // C5: string accepted too
+		s["metadata"] = map[string]any{"admin_pass": "Win-Passw0rd!", "_ha_policy_type": "remote_rebuild"}
+	})
+	_, job := ts.do("GET", ts.v1("/jobs/"+id), nil)
+	srv := ts.sim.project(ts.pid).Servers[subServerIDs(job)[0]]
+	if !srv.AdminPasswordSet || srv.Metadata["admin_pass"] != "" || srv.Metadata["_ha_policy_type"] != "remote_rebuild" {
+		t.Fatalf("password marker %v, metadata %v", srv.AdminPasswordSet, srv.Metadata)
+	}
 }
