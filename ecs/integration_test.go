@@ -30,24 +30,25 @@ func clients(t *testing.T) map[string]*ecs.Client {
 	t.Helper()
 	out := map[string]*ecs.Client{}
 	for _, mode := range []string{"token", "aksk", "aksk-scoped"} {
-		hs := sim.NewTestServer(t)
-		cfg := ecs.Config{Endpoint: hs.URL, ProjectID: hs.ProjectID, Region: hs.Region,
-			Retry: ecs.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}}
-		switch mode {
-		case "token":
-			cfg.IAMEndpoint, cfg.Username, cfg.Password, cfg.DomainName = hs.URL, hs.User, hs.Password, hs.DomainName
-		case "aksk":
-			cfg.AccessKey, cfg.SecretKey = hs.AK, hs.SK
-		case "aksk-scoped":
-			cfg.AccessKey, cfg.SecretKey, cfg.ScopedSigning = hs.AK, hs.SK, true
-		}
-		c, err := ecs.New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[mode] = c
+		out[mode] = newSimClient(t, sim.NewTestServer(t), mode)
 	}
 	return out
+}
+
+// simConfig is a client configuration for hs in one auth mode: "token",
+// "aksk" or "aksk-scoped". Retries are fast because the simulator's clock is.
+func simConfig(hs *sim.HTTPServer, mode string) ecs.Config {
+	cfg := ecs.Config{Endpoint: hs.URL, ProjectID: hs.ProjectID, Region: hs.Region,
+		Retry: ecs.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}}
+	switch mode {
+	case "token":
+		cfg.IAMEndpoint, cfg.Username, cfg.Password, cfg.DomainName = hs.URL, hs.User, hs.Password, hs.DomainName
+	case "aksk":
+		cfg.AccessKey, cfg.SecretKey = hs.AK, hs.SK
+	case "aksk-scoped":
+		cfg.AccessKey, cfg.SecretKey, cfg.ScopedSigning = hs.AK, hs.SK, true
+	}
+	return cfg
 }
 
 func createReq(name string, count int, postfix string) *ecs.CreateServersRequest {
