@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"testing"
 	"time"
 )
 
@@ -64,10 +63,18 @@ func (h *HTTPServer) Close() error {
 	return h.srv.Shutdown(ctx)
 }
 
+// TB is the part of testing.TB NewTestServer needs; declared here so the
+// CLI binary does not link package testing.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // NewTestServer starts an in-memory simulator for another package's tests
 // and closes it when the test ends. The default time scale for tests is
 // 10000 (a 60 s create takes 6 ms); tweak the config with the option funcs.
-func NewTestServer(t testing.TB, opts ...func(*Config)) *HTTPServer {
+func NewTestServer(t TB, opts ...func(*Config)) *HTTPServer {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.TimeScale = 10000

@@ -62,3 +62,15 @@ func TestLoadConfigYAML(t *testing.T) {
 		t.Fatal("a misspelt key must be an error")
 	}
 }
+
+func TestNewTestServerForOtherPackages(t *testing.T) {
+	hs := NewTestServer(t, func(c *Config) { c.Seed = 3 })
+	resp, err := http.Get(hs.URL + "/_sim/stats")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("stats over a real listener: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	if hs.ProjectID != DefaultProjectID || hs.AK != DefaultAK || hs.Sim.Config().Seed != 3 || hs.Sim.Config().TimeScale != 10000 {
+		t.Fatalf("server info %+v", hs)
+	}
+}
