@@ -71,6 +71,6 @@ func TestNewTestServerForOtherPackages(t *testing.T) {
 	}
 	resp.Body.Close()
 	if hs.ProjectID != DefaultProjectID || hs.AK != DefaultAK || hs.Sim.Config().Seed != 3 || hs.Sim.Config().TimeScale != 10000 {
-		t.Fatalf("server info %+v", hs)
+		t.Fatalf("server info: project %s, seed %d", hs.ProjectID, hs.Sim.Config().Seed)
 	}
 }
