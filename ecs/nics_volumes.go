@@ -70,10 +70,9 @@ func (c *Client) AttachSharedVolume(ctx context.Context, volumeID string, server
 // API, not the client, judges. The section documents no answer body; a job_id
 // is returned when the answer has one.
 func (c *Client) AttachVolume(ctx context.Context, serverID, volumeID, device string) (*JobResponse, error) {
-	att := map[string]string{"volumeId": volumeID}
-	if device != "" {
-		att["device"] = device
-	}
+	// device is required by 5.8.2 (table 5-322): the caller picks a mount
+	// point not used on the server (see ListBlockDevices).
+	att := map[string]string{"volumeId": volumeID, "device": device}
 	return c.optionalJob(ctx, request{method: http.MethodPost, path: c.p("/v1/%s/cloudservers/%s/attachvolume", serverID),
 		in: map[string]any{"volumeAttachment": att}})
 }
@@ -163,6 +162,10 @@ type CreateVolume struct {
 	VolumeType         string            `json:"volume_type,omitempty"`
 	SnapshotID         *string           `json:"snapshot_id,omitempty"`
 	Metadata           map[string]string `json:"metadata,omitempty"`
+	// Multiattach asks for a shared (multi-attach) volume. 5.8.10 does not
+	// list it; it is the name 5.2.1 uses for shared data volumes and the
+	// Cinder v2 field the compatible API passes on (docs/api-notes.md).
+	Multiattach bool `json:"multiattach,omitempty"`
 }
 
 // CreateVolume creates a volume (5.8.10, deprecated by the reference but the
