@@ -2,9 +2,9 @@ package ecs
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // Flavor is a flavor as 5.6.1, 5.6.2 and 5.6.5 return it. Sizes are typed
@@ -30,13 +30,13 @@ type FlavorsResponse struct {
 	Flavors []Flavor `json:"flavors"`
 }
 
-// ResizeFlavorsOptions are the filters of 5.6.1.
+// ResizeFlavorsOptions are the filters of 5.6.1: exactly the three query
+// parameters of table 5-236 (the reference has no paging for this call, so
+// none is sent).
 type ResizeFlavorsOptions struct {
 	InstanceUUID     string
 	SourceFlavorID   string
 	SourceFlavorName string
-	Limit            int
-	Marker           string
 }
 
 // ListResizeFlavors lists the flavors a server can be resized to (5.6.1).
@@ -45,8 +45,6 @@ func (c *Client) ListResizeFlavors(ctx context.Context, o ResizeFlavorsOptions) 
 	setQ(q, "instance_uuid", o.InstanceUUID)
 	setQ(q, "source_flavor_id", o.SourceFlavorID)
 	setQ(q, "source_flavor_name", o.SourceFlavorName)
-	setQInt(q, "limit", o.Limit)
-	setQ(q, "marker", o.Marker)
 	var out FlavorsResponse
 	_, err := c.do(ctx, request{method: http.MethodGet, path: c.p("/v1/%s/cloudservers/resize_flavors"), query: q, out: &out})
 	return out.Flavors, err
@@ -60,7 +58,8 @@ func (c *Client) ListFlavorsDetail(ctx context.Context, query url.Values) ([]Fla
 	return out.Flavors, err
 }
 
-// ListFlavors lists flavors with their extension info, optionally for one AZ (5.6.5).
+// ListFlavors lists flavors with their extension info, optionally for one AZ
+// (5.6.5; the URI carries availability_zone as a query parameter).
 func (c *Client) ListFlavors(ctx context.Context, availabilityZone string) ([]Flavor, error) {
 	q := url.Values{}
 	setQ(q, "availability_zone", availabilityZone)
@@ -69,13 +68,15 @@ func (c *Client) ListFlavors(ctx context.Context, availabilityZone string) ([]Fl
 	return out.Flavors, err
 }
 
-// AvailabilityZone is one entry of 5.20.1.
+// AvailabilityZone is one entry of 5.20.1. hosts is typed "Array of strings"
+// in table 5-603 and null in the example (Nova's admin view is an object), so it
+// is kept raw: a shape we do not use must never fail the decode.
 type AvailabilityZone struct {
 	ZoneName  string `json:"zoneName"`
 	ZoneState struct {
 		Available FlexBool `json:"available"`
 	} `json:"zoneState"`
-	Hosts map[string]any `json:"hosts"`
+	Hosts json.RawMessage `json:"hosts,omitempty"`
 }
 
 // ListAvailabilityZones lists AZs (5.20.1).
@@ -108,8 +109,8 @@ type ImagesResponse struct {
 	ImagesLinks Links   `json:"images_links,omitempty"`
 }
 
-// ListImages lists images (5.4.1); query may carry name, status, minDisk,
-// minRam, changes-since, limit, marker.
+// ListImages lists images (5.4.1); query may carry the parameters of table
+// 5-157: changes-since, minDisk, minRam, name, status (it is passed through).
 func (c *Client) ListImages(ctx context.Context, query url.Values) (*ImagesResponse, error) {
 	var out ImagesResponse
 	if _, err := c.do(ctx, request{method: http.MethodGet, path: c.p("/v2.1/%s/images"), query: query, out: &out}); err != nil {
@@ -215,11 +216,5 @@ func (c *Client) GetLimitsCompat(ctx context.Context) (*Limits, error) {
 func setQ(q url.Values, k, v string) {
 	if v != "" {
 		q.Set(k, v)
-	}
-}
-
-func setQInt(q url.Values, k string, v int) {
-	if v > 0 {
-		q.Set(k, strconv.Itoa(v))
 	}
 }

@@ -323,7 +323,9 @@ var responseCheckers = map[string]checker{
 	"5.8.3": func(t *testing.T, data []byte, r raw, _ fixture) {
 		v := decode[BlockDevices](t, data)
 		eq(t, "disks", len(v.VolumeAttachments), r.length("volumeAttachments"))
-		eq(t, "bootIndex", int(v.VolumeAttachments[0].BootIndex), r.num("volumeAttachments.0.bootIndex"))
+		eq(t, "bootIndex", int(*v.VolumeAttachments[0].BootIndex), r.num("volumeAttachments.0.bootIndex"))
+		eq(t, "system disk", v.VolumeAttachments[0].IsSystemDisk(), true)
+		eq(t, "data disk without bootIndex", v.VolumeAttachments[1].BootIndex == nil && !v.VolumeAttachments[1].IsSystemDisk(), true)
 		eq(t, "volumeId", v.VolumeAttachments[0].VolumeID, r.str("volumeAttachments.0.volumeId"))
 		eq(t, "free_scsi", int(v.AttachableQuantity.FreeSCSI), r.num("attachableQuantity.free_scsi"))
 	},

@@ -2,6 +2,7 @@ package ecs
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 )
 
@@ -12,8 +13,18 @@ func (c *Client) UpdateMetadata(ctx context.Context, serverID string, md map[str
 		Metadata FlexMap `json:"metadata"`
 	}
 	_, err := c.do(ctx, request{method: http.MethodPost, path: c.p("/v1/%s/cloudservers/%s/metadata", serverID),
-		in: map[string]any{"metadata": md}, out: &out})
+		in: metadataBody(md), out: &out})
 	return out.Metadata, err
+}
+
+// metadataBody is {"metadata": md}. metadata is a required object in 5.9.1
+// and 5.9.4 (tables 5-390, 5-401): a nil map is sent as {} (for SetMetadata:
+// "remove every user key"), never as null.
+func metadataBody(md map[string]string) map[string]any {
+	if md == nil {
+		md = map[string]string{}
+	}
+	return map[string]any{"metadata": md}
 }
 
 // DeleteMetadataKey deletes one metadata key of a server (5.9.2).
@@ -37,7 +48,7 @@ func (c *Client) SetMetadata(ctx context.Context, serverID string, md map[string
 		Metadata FlexMap `json:"metadata"`
 	}
 	_, err := c.do(ctx, request{method: http.MethodPut, path: c.p("/v2.1/%s/servers/%s/metadata", serverID),
-		in: map[string]any{"metadata": md}, out: &out})
+		in: metadataBody(md), out: &out})
 	return out.Metadata, err
 }
 
@@ -61,10 +72,28 @@ func (c *Client) DeleteTags(ctx context.Context, serverID string, tags []Tag) er
 	return err
 }
 
-// ProjectTag is one key of 5.13.9 with every value in use.
+// ProjectTag is one key of 5.13.9 with every value in use. The example gives
+// "values" (an array), table 5-478 a single "value": both are read.
 type ProjectTag struct {
 	Key    string   `json:"key"`
 	Values []string `json:"values"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (p *ProjectTag) UnmarshalJSON(b []byte) error {
+	var w struct {
+		Key    string         `json:"key"`
+		Values FlexStringList `json:"values"`
+		Value  *FlexString    `json:"value"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	p.Key, p.Values = w.Key, []string(w.Values)
+	if p.Values == nil && w.Value != nil {
+		p.Values = []string{string(*w.Value)}
+	}
+	return nil
 }
 
 // ListProjectTags lists the tags used in the project (5.13.9).
@@ -76,7 +105,9 @@ func (c *Client) ListProjectTags(ctx context.Context) ([]ProjectTag, error) {
 	return out.Tags, err
 }
 
-// ListServerTags lists one server's tags (5.13.10).
+// ListServerTags lists one server's tags (5.13.10). The example answers
+// {key, value} objects, table 5-482 an array of strings: a string element is
+// read like a server detail's tag ("key=value" or "key.value", see TagMap).
 func (c *Client) ListServerTags(ctx context.Context, serverID string) ([]Tag, error) {
 	var out struct {
 		Tags []Tag `json:"tags"`

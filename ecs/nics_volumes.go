@@ -89,17 +89,23 @@ func (c *Client) DetachVolume(ctx context.Context, serverID, volumeID string, fo
 }
 
 // BlockDevice is one disk of 5.8.3. bootIndex must be a number (C12); FlexInt
-// also takes a string.
+// also takes a string. It is a pointer because the 5.8.3 example omits it for
+// the data disk while 0 means "system disk": an absent bootIndex must not read
+// as 0. Use IsSystemDisk.
 type BlockDevice struct {
-	ID         string  `json:"id"`
-	ServerID   string  `json:"serverId"`
-	VolumeID   string  `json:"volumeId"`
-	Device     string  `json:"device"`
-	BootIndex  FlexInt `json:"bootIndex"`
-	Size       FlexInt `json:"size"`
-	Bus        string  `json:"bus"`
-	PCIAddress string  `json:"pciAddress"`
+	ID         string   `json:"id"`
+	ServerID   string   `json:"serverId"`
+	VolumeID   string   `json:"volumeId"`
+	Device     string   `json:"device"`
+	BootIndex  *FlexInt `json:"bootIndex,omitempty"`
+	Size       FlexInt  `json:"size"`
+	Bus        string   `json:"bus"`
+	PCIAddress string   `json:"pciAddress"`
 }
+
+// IsSystemDisk reports whether the disk is the system disk (bootIndex 0,
+// table 5-326); a disk without bootIndex is a data disk.
+func (d BlockDevice) IsSystemDisk() bool { return d.BootIndex != nil && *d.BootIndex == 0 }
 
 // BlockDevices is the body of 5.8.3.
 type BlockDevices struct {
@@ -153,13 +159,14 @@ func (v *Volume) Name() string {
 	return v.DispalyName
 }
 
-// CreateVolume is the body of 5.8.10.
+// CreateVolume is the body of 5.8.10 (table 5-354: size and volume_type are
+// required, so both are always sent).
 type CreateVolume struct {
 	Size               int               `json:"size"`
 	AvailabilityZone   string            `json:"availability_zone,omitempty"`
 	DisplayName        string            `json:"display_name,omitempty"`
 	DisplayDescription string            `json:"display_description,omitempty"`
-	VolumeType         string            `json:"volume_type,omitempty"`
+	VolumeType         string            `json:"volume_type"`
 	SnapshotID         *string           `json:"snapshot_id,omitempty"`
 	Metadata           map[string]string `json:"metadata,omitempty"`
 	// Multiattach asks for a shared (multi-attach) volume. 5.8.10 does not

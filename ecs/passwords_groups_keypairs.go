@@ -2,14 +2,17 @@ package ecs
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 )
 
 // ResetPasswordsRequest is the body of 5.14.1: one new password for all
 // servers. NewPassword is a secret: it is only ever serialised into the body.
+// Table 5-485 makes new_password optional when dry_run is true, so an empty
+// one is omitted rather than sent as "" (which would fail the length rule).
 type ResetPasswordsRequest struct {
-	NewPassword string  `json:"new_password"`
+	NewPassword string  `json:"new_password,omitempty"`
 	DryRun      bool    `json:"dry_run,omitempty"`
 	Servers     []IDRef `json:"servers"`
 }
@@ -134,12 +137,32 @@ type Keypair struct {
 	Deleted     FlexBool   `json:"deleted,omitempty"`
 }
 
-// ListKeypairs lists keypairs (5.30.1: {"keypairs":[{"keypair":{...}}]}).
+// keypairListItem is one element of 5.30.1's keypairs: the example wraps it
+// ({"keypair":{...}}), table 5-733 lists the fields directly; both decode.
+type keypairListItem struct {
+	Keypair Keypair
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (k *keypairListItem) UnmarshalJSON(b []byte) error {
+	var wrapped struct {
+		Keypair *Keypair `json:"keypair"`
+	}
+	if err := json.Unmarshal(b, &wrapped); err != nil {
+		return err
+	}
+	if wrapped.Keypair != nil {
+		k.Keypair = *wrapped.Keypair
+		return nil
+	}
+	return json.Unmarshal(b, &k.Keypair)
+}
+
+// ListKeypairs lists keypairs (5.30.1: {"keypairs":[{"keypair":{...}}]} as
+// the example shows, or bare keypair objects as table 5-733 lists them).
 func (c *Client) ListKeypairs(ctx context.Context) ([]Keypair, error) {
 	var out struct {
-		Keypairs []struct {
-			Keypair Keypair `json:"keypair"`
-		} `json:"keypairs"`
+		Keypairs []keypairListItem `json:"keypairs"`
 	}
 	if _, err := c.do(ctx, request{method: http.MethodGet, path: c.p("/v2.1/%s/os-keypairs"), out: &out}); err != nil {
 		return nil, err

@@ -1,5 +1,11 @@
 package ecs
 
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+)
+
 // CreateServersRequest is the body of POST /v1.1/{tenant_id}/cloudservers (5.2.1).
 type CreateServersRequest struct {
 	Server CreateServer `json:"server"`
@@ -42,10 +48,35 @@ type IDRef struct {
 	ID string `json:"id"`
 }
 
-// Tag is a key/value tag (5.13, C2 server_tags).
+// Tag is a key/value tag (5.13, C2 server_tags). It encodes as {key, value};
+// it decodes from that object or from a tag string (5.13.10 table 5-482
+// types the list as strings).
 type Tag struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *Tag) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*t = Tag{Key: s}
+		if i := strings.IndexAny(s, "=."); i >= 0 {
+			*t = Tag{Key: s[:i], Value: s[i+1:]}
+		}
+		return nil
+	}
+	type plain Tag
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*t = Tag(p)
+	return nil
 }
 
 // CreateNIC is one NIC of a create request (table 5-9).
