@@ -40,10 +40,7 @@ func xaRequireStatus(status int, srv *Server, what string, statuses ...string) e
 // (all servers when serverID is ""), so limits count work already accepted.
 func xaPending(p *ProjectState, op, serverID string) []*SubJob {
 	var out []*SubJob
-	for _, j := range p.Jobs {
-		if j.Finished() {
-			continue
-		}
+	for _, j := range p.unfinishedJobs() {
 		for _, sj := range j.SubJobs {
 			if sj.Op != op || subFinished(sj) {
 				continue

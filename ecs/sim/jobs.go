@@ -113,6 +113,7 @@ func (s *Sim) submitJob(p *ProjectState, now time.Time, jobType string, entities
 		j.End = now
 	}
 	p.Jobs[j.ID] = j
+	p.trackJob(j)
 	return j
 }
 
@@ -136,10 +137,7 @@ type jobEvent struct {
 // order, and updates job statuses. It reports whether anything changed.
 func (s *Sim) advance(p *ProjectState, now time.Time) bool {
 	var evs []jobEvent
-	for _, j := range p.Jobs {
-		if j.Finished() {
-			continue
-		}
+	for _, j := range p.unfinishedJobs() {
 		for i, sj := range j.SubJobs {
 			if !sj.Started && !sj.StartAt.After(now) {
 				evs = append(evs, jobEvent{at: sj.StartAt, job: j, index: i})
@@ -202,6 +200,7 @@ func (s *Sim) advance(p *ProjectState, now time.Time) bool {
 	}
 	for j := range touched {
 		updateJobStatus(j)
+		p.untrackFinished(j)
 	}
 	return true
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -144,8 +143,11 @@ func (s *Sim) handleListServers(c *Ctx) error {
 		return err
 	}
 	flavor, resv, ip := q.Get("flavor"), q.Get("reservation_id"), q.Get("ip")
-	matched := make([]*Server, 0, len(c.P.Servers))
-	for _, srv := range c.P.Servers {
+	// Walking the cached list order keeps matched sorted without a sort
+	// per request.
+	all := c.P.serversInOrder()
+	matched := make([]*Server, 0, len(all))
+	for _, srv := range all {
 		if flavor != "" && srv.FlavorID != flavor {
 			continue
 		}
@@ -163,16 +165,6 @@ func (s *Sim) handleListServers(c *Ctx) error {
 	if page < 0 {
 		return c.JSON(http.StatusOK, map[string]any{"count": len(matched)})
 	}
-	sort.Slice(matched, func(i, j int) bool {
-		a, b := matched[i], matched[j]
-		if !a.Created.Equal(b.Created) {
-			return a.Created.Before(b.Created)
-		}
-		if a.LaunchIndex != b.LaunchIndex {
-			return a.LaunchIndex < b.LaunchIndex
-		}
-		return a.ID < b.ID
-	})
 	from := (page - 1) * limit
 	out := make([]*serverV1View, 0, min(limit, len(matched)))
 	for i := from; i < len(matched) && i < from+limit; i++ {

@@ -3,7 +3,6 @@ package sim
 import (
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"time"
 )
@@ -126,7 +125,7 @@ func (s *Sim) handleListCompat(detail bool) handlerFunc {
 			}
 		}
 		var list []*Server
-		for _, srv := range c.P.Servers {
+		for _, srv := range c.P.serversInOrder() { // already in list order
 			if image != "" {
 				if srv.ImageID == image {
 					list = append(list, srv)
@@ -140,15 +139,6 @@ func (s *Sim) handleListCompat(detail bool) handlerFunc {
 			}
 			list = append(list, srv)
 		}
-		sort.Slice(list, func(i, j int) bool {
-			if !list[i].Created.Equal(list[j].Created) {
-				return list[i].Created.Before(list[j].Created)
-			}
-			if list[i].LaunchIndex != list[j].LaunchIndex {
-				return list[i].LaunchIndex < list[j].LaunchIndex
-			}
-			return list[i].ID < list[j].ID
-		})
 		if image == "" {
 			if m := q.Get("marker"); m != "" {
 				at := -1

@@ -46,6 +46,13 @@ type ProjectState struct {
 	// IPs in use, keyed by subnet id then address, so allocation never
 	// hands out an address twice.
 	IPs map[string]map[string]string `json:"ips"` // subnet -> ip -> port id
+
+	// Derived indexes, never persisted: rebuilt from the maps above when
+	// nil (a fresh load from the state file starts without them). They
+	// keep per-request work proportional to what is pending or listed,
+	// not to the project's whole history.
+	pending   map[string]*Job // unfinished jobs by id (see unfinishedJobs)
+	listOrder []*Server       // servers in list order (see serversInOrder)
 }
 
 // Server statuses (5.2.4 status values used by the simulator).
