@@ -52,7 +52,8 @@ func (c *Client) SetMetadata(ctx context.Context, serverID string, md map[string
 	return out.Metadata, err
 }
 
-// TagsActionRequest is the body of 5.13.1 / 5.13.2.
+// TagsActionRequest is the body of 5.13.2 (and of 5.13.1 when every tag has a
+// value; DeleteTags omits empty values).
 type TagsActionRequest struct {
 	Action string `json:"action"` // "create" or "delete"
 	Tags   []Tag  `json:"tags"`
@@ -65,10 +66,23 @@ func (c *Client) AddTags(ctx context.Context, serverID string, tags []Tag) error
 	return err
 }
 
-// DeleteTags deletes tags of one server in one call (5.13.1; 204).
+// DeleteTags deletes tags of one server in one call (5.13.1; 204). value is
+// optional in table 5-453: a tag with an empty Value is sent as {"key"} alone,
+// which deletes the key whatever its value (C16: the engine deletes old keys);
+// a tag with a Value deletes the key only when the value matches.
 func (c *Client) DeleteTags(ctx context.Context, serverID string, tags []Tag) error {
-	_, err := c.do(ctx, request{method: http.MethodPost, path: c.p("/v1/%s/cloudservers/%s/tags/action", serverID),
-		in: TagsActionRequest{Action: "delete", Tags: tags}})
+	type entry struct {
+		Key   string `json:"key"`
+		Value string `json:"value,omitempty"`
+	}
+	body := struct {
+		Action string  `json:"action"`
+		Tags   []entry `json:"tags"`
+	}{Action: "delete", Tags: make([]entry, len(tags))}
+	for i, t := range tags {
+		body.Tags[i] = entry(t)
+	}
+	_, err := c.do(ctx, request{method: http.MethodPost, path: c.p("/v1/%s/cloudservers/%s/tags/action", serverID), in: body})
 	return err
 }
 

@@ -166,6 +166,8 @@ func TestWireMatchesReferenceTables(t *testing.T) {
 			"PUT", "/v2.1/proj1/servers/s1/metadata", nil, `{"metadata":{}}`},
 		{"5.13.1 table 5-452", func() error { return c.DeleteTags(ctx, "s1", []Tag{{Key: "k", Value: "v"}}) },
 			"POST", "/v1/proj1/cloudservers/s1/tags/action", nil, `{"action":"delete","tags":[{"key":"k","value":"v"}]}`},
+		{"5.13.1 table 5-453 (value optional: empty means by key)", func() error { return c.DeleteTags(ctx, "s1", []Tag{{Key: "k"}}) },
+			"POST", "/v1/proj1/cloudservers/s1/tags/action", nil, `{"action":"delete","tags":[{"key":"k"}]}`},
 		{"5.13.2 table 5-456", func() error { return c.AddTags(ctx, "s1", []Tag{{Key: "k", Value: "v"}}) },
 			"POST", "/v1/proj1/cloudservers/s1/tags/action", nil, `{"action":"create","tags":[{"key":"k","value":"v"}]}`},
 		{"5.13.9", func() error { _, err := c.ListProjectTags(ctx); return err }, "GET", "/v1/proj1/cloudservers/tags", nil, ""},
