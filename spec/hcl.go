@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"math/big"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -10,19 +11,6 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
-)
-
-// HCL names: lists of objects in YAML become repeated blocks named in the
-// singular, labelled with the object's name (server "web" { ... }).
-var (
-	hclFleetAttrs  = []string{"name", "project", "allow_literal_secrets"}
-	hclFleetBlocks = []string{"variable", "defaults", "keypair", "server_group", "volume", "server", "ignore"}
-	hclSetAttrs    = []string{"count", "flavor", "image", "availability_zone", "vpc", "security_groups",
-		"keypair", "server_group", "tags", "metadata", "user_data", "admin_password", "power_state",
-		"resize_mode", "prevent_destroy", "description"}
-	hclSetBlocks      = []string{"nic", "root_volume", "data_volume", "user_data", "update_policy"}
-	hclDefaultsAttrs  = []string{"availability_zone", "vpc", "image", "flavor", "security_groups", "keypair", "tags"}
-	hclDefaultsBlocks = []string{"root_volume"}
 )
 
 // hclDecoder turns an HCL body into the raw description. It walks the
@@ -61,45 +49,7 @@ func parseHCL(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawFl
 		vars[k] = v
 	}
 	r := &rawFleet{Pos: Pos{File: file, Line: 1, Col: 1}}
-	d.body(body, "the fleet", hclFleetAttrs, hclFleetBlocks, func(a *hclsyntax.Attribute) {
-		switch a.Name {
-		case "name":
-			d.str(a, &r.Name)
-		case "project":
-			d.str(a, &r.Project)
-		case "allow_literal_secrets":
-			d.boolean(a, &r.AllowLiteralSecrets)
-		}
-	}, func(b *hclsyntax.Block) {
-		switch b.Type {
-		case "variable":
-			// read above
-		case "defaults":
-			if d.labels(b, 0) {
-				r.Defaults = d.defaults(b)
-			}
-		case "keypair":
-			if d.labels(b, 1) {
-				r.Keypairs = append(r.Keypairs, d.keypair(b))
-			}
-		case "server_group":
-			if d.labels(b, 1) {
-				r.ServerGroups = append(r.ServerGroups, d.group(b))
-			}
-		case "volume":
-			if d.labels(b, 1) {
-				r.Volumes = append(r.Volumes, d.volume(b))
-			}
-		case "server":
-			if d.labels(b, 1) {
-				r.Servers = append(r.Servers, d.set(b))
-			}
-		case "ignore":
-			if d.labels(b, 0) {
-				r.Ignore = d.ignore(b)
-			}
-		}
-	})
+	d.fields(body, "the fleet", fleetObject, reflect.ValueOf(r).Elem())
 	return r
 }
 
@@ -441,31 +391,86 @@ func (d *hclDecoder) variable(b *hclsyntax.Block, vars map[string]string) {
 	}, nil)
 }
 
-func (d *hclDecoder) defaults(b *hclsyntax.Block) *rawDefaults {
-	r := &rawDefaults{Pos: d.blockPos(b)}
-	d.body(b.Body, "defaults", hclDefaultsAttrs, hclDefaultsBlocks, func(a *hclsyntax.Attribute) {
-		switch a.Name {
-		case "availability_zone":
-			d.str(a, &r.AvailabilityZone)
-		case "vpc":
-			d.str(a, &r.VPC)
-		case "image":
-			d.str(a, &r.Image)
-		case "flavor":
-			d.str(a, &r.Flavor)
-		case "keypair":
-			d.str(a, &r.Keypair)
-		case "security_groups":
-			d.list(a, &r.SecurityGroups)
-		case "tags":
-			d.strMap(a, &r.Tags)
+// object reads a block into the raw struct v: where it starts, its
+// label (the object's name) if it takes one, then its body.
+func (d *hclDecoder) object(b *hclsyntax.Block, what string, o *objectInfo, v reflect.Value) {
+	o.setPos(v, d.blockPos(b))
+	if o.label >= 0 {
+		d.name(b, v.Field(o.fields[o.label].index).Addr().Interface().(*field[string]))
+	}
+	d.fields(b.Body, what, o, v)
+}
+
+// fields reads a body's attributes and blocks into v, each by its kind.
+// An object field may be given once (as a block, or for a short form as
+// an attribute); a list of objects is one block per item.
+func (d *hclDecoder) fields(body *hclsyntax.Body, what string, o *objectInfo, v reflect.Value) {
+	seen := map[string]bool{}
+	var lists []*fieldInfo
+	items := map[*fieldInfo]reflect.Value{}
+	itemsPos := map[*fieldInfo]Pos{}
+	d.body(body, what, o.hclAttrs, o.hclBlocks, func(a *hclsyntax.Attribute) {
+		f := o.byHCL[a.Name]
+		fv := v.Field(f.index)
+		switch f.kind {
+		case kindString:
+			d.str(a, fv.Addr().Interface().(*field[string]))
+		case kindInt:
+			d.integer(a, fv.Addr().Interface().(*field[int]))
+		case kindBool:
+			d.boolean(a, fv.Addr().Interface().(*field[bool]))
+		case kindList:
+			d.list(a, fv.Addr().Interface().(*field[[]string]))
+		case kindMap:
+			d.strMap(a, fv.Addr().Interface().(*field[strMap]))
+		case kindSecret:
+			fv.Set(reflect.ValueOf(d.secret(a)))
+		case kindPtr: // the short form: user_data = "text"
+			if d.onceAttr(a.NameRange, seen[f.name], f.name) {
+				seen[f.name] = true
+				p := reflect.New(f.typ)
+				f.elem.setPos(p.Elem(), d.rng(a.Expr.Range()))
+				d.str(a, p.Elem().Field(f.short).Addr().Interface().(*field[string]))
+				fv.Set(p)
+			}
 		}
 	}, func(blk *hclsyntax.Block) {
-		if d.once(blk, r.RootVolume != nil) && d.labels(blk, 0) {
-			r.RootVolume = d.root(blk)
+		f := o.byHCL[blk.Type]
+		if f.kind == kindEarly || !d.labels(blk, f.elem.labels()) {
+			return
+		}
+		fv := v.Field(f.index)
+		switch f.kind {
+		case kindPtr, kindStruct:
+			if !d.once(blk, seen[f.name]) {
+				return
+			}
+			seen[f.name] = true
+			if f.kind == kindStruct {
+				d.object(blk, f.name, f.elem, fv)
+				return
+			}
+			p := reflect.New(f.typ)
+			d.object(blk, f.name, f.elem, p.Elem())
+			fv.Set(p)
+		case kindItems:
+			item := reflect.New(f.typ).Elem()
+			d.object(blk, f.item, f.elem, item)
+			fv.Set(reflect.Append(fv, item))
+		case kindItemList:
+			list, ok := items[f]
+			if !ok {
+				lists = append(lists, f)
+				list, itemsPos[f] = reflect.Zero(fv.Field(0).Type()), d.blockPos(blk)
+			}
+			item := reflect.New(f.typ).Elem()
+			d.object(blk, f.item, f.elem, item)
+			items[f] = reflect.Append(list, item)
 		}
 	})
-	return r
+	for _, f := range lists {
+		setItems(v.Field(f.index), items[f], itemsPos[f])
+	}
 }
 
 // once reports a block that may appear only once and already did.
@@ -477,195 +482,13 @@ func (d *hclDecoder) once(b *hclsyntax.Block, seen bool) bool {
 	return true
 }
 
-func (d *hclDecoder) root(b *hclsyntax.Block) *rawRoot {
-	r := &rawRoot{Pos: d.blockPos(b)}
-	d.body(b.Body, "root_volume", rootFields, nil, func(a *hclsyntax.Attribute) {
-		switch a.Name {
-		case "type":
-			d.str(a, &r.Type)
-		case "size":
-			d.integer(a, &r.Size)
-		}
-	}, nil)
-	return r
-}
-
-func (d *hclDecoder) keypair(b *hclsyntax.Block) rawKeypair {
-	r := rawKeypair{Pos: d.blockPos(b)}
-	d.name(b, &r.Name)
-	d.body(b.Body, "a keypair", keypairFields[1:], nil, func(a *hclsyntax.Attribute) {
-		switch a.Name {
-		case "public_key":
-			d.str(a, &r.PublicKey)
-		case "public_key_file":
-			d.str(a, &r.PublicKeyFile)
-		case "private_key_file":
-			d.str(a, &r.PrivateKeyFile)
-		case "create":
-			d.boolean(a, &r.Create)
-		}
-	}, nil)
-	return r
-}
-
-func (d *hclDecoder) group(b *hclsyntax.Block) rawGroup {
-	r := rawGroup{Pos: d.blockPos(b)}
-	d.name(b, &r.Name)
-	d.body(b.Body, "a server group", []string{"policy"}, nil, func(a *hclsyntax.Attribute) {
-		d.str(a, &r.Policy)
-	}, nil)
-	return r
-}
-
-func (d *hclDecoder) volume(b *hclsyntax.Block) rawVolume {
-	r := rawVolume{Pos: d.blockPos(b)}
-	d.name(b, &r.Name)
-	d.body(b.Body, "a volume", []string{"size", "type", "attach_to"}, nil, func(a *hclsyntax.Attribute) {
-		switch a.Name {
-		case "type":
-			d.str(a, &r.Type)
-		case "size":
-			d.integer(a, &r.Size)
-		case "attach_to":
-			d.list(a, &r.AttachTo)
-		}
-	}, nil)
-	return r
-}
-
-func (d *hclDecoder) set(b *hclsyntax.Block) rawSet {
-	r := rawSet{Pos: d.blockPos(b)}
-	d.name(b, &r.Name)
-	var nics []rawNIC
-	var vols []rawDataVolume
-	var nicsPos, volsPos Pos
-	d.body(b.Body, "a server set", hclSetAttrs, hclSetBlocks, func(a *hclsyntax.Attribute) {
-		switch a.Name {
-		case "count":
-			d.integer(a, &r.Count)
-		case "flavor":
-			d.str(a, &r.Flavor)
-		case "image":
-			d.str(a, &r.Image)
-		case "availability_zone":
-			d.str(a, &r.AvailabilityZone)
-		case "vpc":
-			d.str(a, &r.VPC)
-		case "keypair":
-			d.str(a, &r.Keypair)
-		case "server_group":
-			d.str(a, &r.ServerGroup)
-		case "power_state":
-			d.str(a, &r.PowerState)
-		case "resize_mode":
-			d.str(a, &r.ResizeMode)
-		case "description":
-			d.str(a, &r.Description)
-		case "prevent_destroy":
-			d.boolean(a, &r.PreventDestroy)
-		case "security_groups":
-			d.list(a, &r.SecurityGroups)
-		case "tags":
-			d.strMap(a, &r.Tags)
-		case "metadata":
-			d.strMap(a, &r.Metadata)
-		case "user_data":
-			if d.once2(a.NameRange, r.UserData != nil, "user_data") {
-				u := &rawUserData{Pos: d.rng(a.Expr.Range())}
-				d.str(a, &u.Content)
-				r.UserData = u
-			}
-		case "admin_password":
-			r.AdminPassword = d.secret(a)
-		}
-	}, func(blk *hclsyntax.Block) {
-		if !d.labels(blk, 0) {
-			return
-		}
-		switch blk.Type {
-		case "nic":
-			r.NICs.Seen = true
-			if len(nics) == 0 {
-				nicsPos = d.blockPos(blk)
-			}
-			nics = append(nics, d.nic(blk))
-		case "data_volume":
-			if len(vols) == 0 {
-				volsPos = d.blockPos(blk)
-			}
-			vols = append(vols, d.dataVolume(blk))
-		case "root_volume":
-			if d.once(blk, r.RootVolume != nil) {
-				r.RootVolume = d.root(blk)
-			}
-		case "user_data":
-			if d.once(blk, r.UserData != nil) {
-				r.UserData = d.userData(blk)
-			}
-		case "update_policy":
-			d.body(blk.Body, "update_policy", updatePolicyFields, nil, func(a *hclsyntax.Attribute) {
-				d.str(a, &r.MaxUnavailable)
-			}, nil)
-		}
-	})
-	if len(nics) > 0 {
-		r.NICs.set(nics, nicsPos)
-	}
-	if len(vols) > 0 {
-		r.DataVolumes.set(vols, volsPos)
-	}
-	return r
-}
-
-func (d *hclDecoder) once2(rng hcl.Range, seen bool, what string) bool {
+// onceAttr is once for an attribute.
+func (d *hclDecoder) onceAttr(rng hcl.Range, seen bool, what string) bool {
 	if seen {
 		d.sink.errorf(d.rng(rng), "%s is set twice", what)
 		return false
 	}
 	return true
-}
-
-func (d *hclDecoder) nic(b *hclsyntax.Block) rawNIC {
-	r := rawNIC{Pos: d.blockPos(b)}
-	d.body(b.Body, "a NIC", nicFields, nil, func(a *hclsyntax.Attribute) {
-		switch a.Name {
-		case "subnet":
-			d.str(a, &r.Subnet)
-		case "ip":
-			d.str(a, &r.IP)
-		case "security_groups":
-			d.list(a, &r.SecurityGroups)
-		}
-	}, nil)
-	return r
-}
-
-func (d *hclDecoder) dataVolume(b *hclsyntax.Block) rawDataVolume {
-	r := rawDataVolume{Pos: d.blockPos(b)}
-	d.body(b.Body, "a data volume", dataVolumeFields, nil, func(a *hclsyntax.Attribute) {
-		switch a.Name {
-		case "type":
-			d.str(a, &r.Type)
-		case "size":
-			d.integer(a, &r.Size)
-		}
-	}, nil)
-	return r
-}
-
-func (d *hclDecoder) userData(b *hclsyntax.Block) *rawUserData {
-	r := &rawUserData{Pos: d.blockPos(b)}
-	d.body(b.Body, "user_data", userDataFields, nil, func(a *hclsyntax.Attribute) {
-		switch a.Name {
-		case "content":
-			d.str(a, &r.Content)
-		case "file":
-			d.str(a, &r.File)
-		case "sensitive":
-			d.boolean(a, &r.Sensitive)
-		}
-	}, nil)
-	return r
 }
 
 // secret reads admin_password: env.NAME or "${env.NAME}" and var.NAME stay
@@ -695,7 +518,8 @@ func (d *hclDecoder) secret(a *hclsyntax.Attribute) *rawSecret {
 		}
 	}
 	if obj, ok := expr.(*hclsyntax.ObjectConsExpr); ok {
-		var env, file field[string]
+		var ref rawSecretRef
+		rv := reflect.ValueOf(&ref).Elem()
 		for _, item := range obj.Items {
 			kp := d.rng(item.KeyExpr.Range())
 			kv, diags := item.KeyExpr.Value(nil)
@@ -704,20 +528,17 @@ func (d *hclDecoder) secret(a *hclsyntax.Attribute) *rawSecret {
 				return nil
 			}
 			key := kv.AsString()
-			if key != "env" && key != "file" {
+			f := secretRefObject.byName[key]
+			if f == nil {
 				diag := d.sink.errorf(kp, "unknown field %q in admin_password", key)
-				if s := suggest(key, secretFields); s != "" {
+				if s := suggest(key, secretRefObject.yamlNames); s != "" {
 					diag.hint("did you mean %q?", s)
 				}
 				return nil
 			}
-			fa := &hclsyntax.Attribute{Name: key, Expr: item.ValueExpr}
-			if key == "env" {
-				d.str(fa, &env)
-			} else {
-				d.str(fa, &file)
-			}
+			d.str(&hclsyntax.Attribute{Name: key, Expr: item.ValueExpr}, rv.Field(f.index).Addr().Interface().(*field[string]))
 		}
+		env, file := ref.Env, ref.File
 		switch {
 		case env.Set && file.Set:
 			d.sink.errorf(p, "admin_password has both env and file").hint("choose one")
@@ -738,19 +559,6 @@ func (d *hclDecoder) secret(a *hclsyntax.Attribute) *rawSecret {
 		return nil
 	}
 	r.Kind, r.Value = secretLiteral, lit.V
-	return r
-}
-
-func (d *hclDecoder) ignore(b *hclsyntax.Block) *rawIgnore {
-	r := &rawIgnore{Pos: d.blockPos(b)}
-	d.body(b.Body, "ignore", ignoreFields, nil, func(a *hclsyntax.Attribute) {
-		switch a.Name {
-		case "tag_prefixes":
-			d.list(a, &r.TagPrefixes)
-		case "metadata_prefixes":
-			d.list(a, &r.MetadataPrefixes)
-		}
-	}, nil)
 	return r
 }
 

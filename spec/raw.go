@@ -1,5 +1,7 @@
 package spec
 
+import "reflect"
+
 // The raw description is what a front end (YAML or HCL) read, before
 // defaults are merged and rules checked. Every field remembers whether it
 // was written and where, so the shared build step can tell "unset, inherit
@@ -37,69 +39,83 @@ func (m *strMap) put(k, v string, p Pos) {
 }
 
 type rawFleet struct {
-	Name, Project       field[string]
-	AllowLiteralSecrets field[bool]
-	Defaults            *rawDefaults
-	Keypairs            []rawKeypair
-	ServerGroups        []rawGroup
-	Volumes             []rawVolume
-	Servers             []rawSet
-	Ignore              *rawIgnore
+	Name                field[string] `fleet:"name"`
+	Project             field[string] `fleet:"project"`
+	AllowLiteralSecrets field[bool]   `fleet:"allow_literal_secrets"`
+	_                   struct{}      `fleet:"variables,block=variable,early"`
+	Defaults            *rawDefaults  `fleet:"defaults"`
+	Keypairs            []rawKeypair  `fleet:"keypairs,block=keypair,item=a keypair"`
+	ServerGroups        []rawGroup    `fleet:"server_groups,block=server_group,item=a server group"`
+	Volumes             []rawVolume   `fleet:"volumes,block=volume,item=a volume"`
+	Servers             []rawSet      `fleet:"servers,block=server,item=a server set"`
+	Ignore              *rawIgnore    `fleet:"ignore"`
 	Pos                 Pos
 }
 
 type rawDefaults struct {
-	AvailabilityZone, VPC, Image, Flavor, Keypair field[string]
-	SecurityGroups                                field[[]string]
-	Tags                                          field[strMap]
-	RootVolume                                    *rawRoot
-	Pos                                           Pos
+	AvailabilityZone field[string]   `fleet:"availability_zone"`
+	VPC              field[string]   `fleet:"vpc"`
+	Image            field[string]   `fleet:"image"`
+	Flavor           field[string]   `fleet:"flavor"`
+	RootVolume       *rawRoot        `fleet:"root_volume"`
+	SecurityGroups   field[[]string] `fleet:"security_groups"`
+	Keypair          field[string]   `fleet:"keypair"`
+	Tags             field[strMap]   `fleet:"tags"`
+	Pos              Pos
 }
 
 type rawRoot struct {
-	Type field[string]
-	Size field[int]
+	Type field[string] `fleet:"type"`
+	Size field[int]    `fleet:"size"`
 	Pos  Pos
 }
 
 type rawKeypair struct {
-	Name, PublicKey, PublicKeyFile, PrivateKeyFile field[string]
-	Create                                         field[bool]
-	Pos                                            Pos
+	Name           field[string] `fleet:"name,label"`
+	PublicKey      field[string] `fleet:"public_key"`
+	PublicKeyFile  field[string] `fleet:"public_key_file"`
+	Create         field[bool]   `fleet:"create"`
+	PrivateKeyFile field[string] `fleet:"private_key_file"`
+	Pos            Pos
 }
 
 type rawGroup struct {
-	Name, Policy field[string]
-	Pos          Pos
+	Name   field[string] `fleet:"name,label"`
+	Policy field[string] `fleet:"policy"`
+	Pos    Pos
 }
 
 type rawVolume struct {
-	Name, Type field[string]
-	Size       field[int]
-	AttachTo   field[[]string]
-	Pos        Pos
+	Name     field[string]   `fleet:"name,label"`
+	Size     field[int]      `fleet:"size"`
+	Type     field[string]   `fleet:"type"`
+	AttachTo field[[]string] `fleet:"attach_to"`
+	Pos      Pos
 }
 
 type rawNIC struct {
-	Subnet, IP     field[string]
-	SecurityGroups field[[]string]
+	Subnet         field[string]   `fleet:"subnet"`
+	IP             field[string]   `fleet:"ip"`
+	SecurityGroups field[[]string] `fleet:"security_groups"`
 	Pos            Pos
 }
 
 type rawDataVolume struct {
-	Type field[string]
-	Size field[int]
+	Type field[string] `fleet:"type"`
+	Size field[int]    `fleet:"size"`
 	Pos  Pos
 }
 
 type rawUserData struct {
-	Content, File field[string]
-	Sensitive     field[bool]
-	Pos           Pos
+	Content   field[string] `fleet:"content"`
+	File      field[string] `fleet:"file"`
+	Sensitive field[bool]   `fleet:"sensitive"`
+	Pos       Pos
 }
 
 // rawSecret is a secret as written: a reference (env, file), a variable,
-// or a literal.
+// or a literal. Its shapes are read by each front end's secret reader;
+// only the reference form's fields are declared, in rawSecretRef.
 type rawSecret struct {
 	Kind  secretKind
 	Ref   string
@@ -107,45 +123,52 @@ type rawSecret struct {
 	Pos   Pos
 }
 
+// rawSecretRef is the mapping form of a secret: {env: NAME} or {file: PATH}.
+type rawSecretRef struct {
+	Env  field[string] `fleet:"env"`
+	File field[string] `fleet:"file"`
+}
+
+// rawUpdatePolicy is embedded in rawSet: the language nests it
+// (update_policy: {max_unavailable: ...}) but the build step reads the
+// field as r.MaxUnavailable.
+type rawUpdatePolicy struct {
+	MaxUnavailable field[string] `fleet:"max_unavailable"`
+}
+
 type rawSet struct {
-	Name, Flavor, Image, AvailabilityZone, VPC field[string]
-	Keypair, ServerGroup, PowerState           field[string]
-	ResizeMode, Description                    field[string]
-	Count                                      field[int]
-	SecurityGroups                             field[[]string]
-	NICs                                       field[[]rawNIC]
-	DataVolumes                                field[[]rawDataVolume]
-	Tags, Metadata                             field[strMap]
-	PreventDestroy                             field[bool]
-	MaxUnavailable                             field[string]
-	RootVolume                                 *rawRoot
-	UserData                                   *rawUserData
-	AdminPassword                              *rawSecret
-	Pos                                        Pos
+	Name             field[string]          `fleet:"name,label"`
+	Count            field[int]             `fleet:"count"`
+	Flavor           field[string]          `fleet:"flavor"`
+	Image            field[string]          `fleet:"image"`
+	AvailabilityZone field[string]          `fleet:"availability_zone"`
+	VPC              field[string]          `fleet:"vpc"`
+	SecurityGroups   field[[]string]        `fleet:"security_groups"`
+	NICs             field[[]rawNIC]        `fleet:"nics,block=nic,item=a NIC"`
+	RootVolume       *rawRoot               `fleet:"root_volume"`
+	DataVolumes      field[[]rawDataVolume] `fleet:"data_volumes,block=data_volume,item=a data volume"`
+	Keypair          field[string]          `fleet:"keypair"`
+	ServerGroup      field[string]          `fleet:"server_group"`
+	Tags             field[strMap]          `fleet:"tags"`
+	Metadata         field[strMap]          `fleet:"metadata"`
+	UserData         *rawUserData           `fleet:"user_data,short=content"`
+	AdminPassword    *rawSecret             `fleet:"admin_password"`
+	PowerState       field[string]          `fleet:"power_state"`
+	ResizeMode       field[string]          `fleet:"resize_mode"`
+	rawUpdatePolicy  `fleet:"update_policy"`
+	PreventDestroy   field[bool]   `fleet:"prevent_destroy"`
+	Description      field[string] `fleet:"description"`
+	Pos              Pos
 }
 
 type rawIgnore struct {
-	TagPrefixes, MetadataPrefixes field[[]string]
-	Pos                           Pos
+	TagPrefixes      field[[]string] `fleet:"tag_prefixes"`
+	MetadataPrefixes field[[]string] `fleet:"metadata_prefixes"`
+	Pos              Pos
 }
 
-// Field names, shared by both syntaxes: the YAML key and the HCL attribute
-// or block are the same word (HCL blocks use the singular of a YAML list:
-// servers -> server, nics -> nic). Unknown-field hints are drawn from these.
+// The field tables of the objects the front ends start from.
 var (
-	fleetFields    = []string{"name", "project", "allow_literal_secrets", "variables", "defaults", "keypairs", "server_groups", "volumes", "servers", "ignore"}
-	defaultsFields = []string{"availability_zone", "vpc", "image", "flavor", "root_volume", "security_groups", "keypair", "tags"}
-	keypairFields  = []string{"name", "public_key", "public_key_file", "create", "private_key_file"}
-	groupFields    = []string{"name", "policy"}
-	volumeFields   = []string{"name", "size", "type", "attach_to"}
-	setFields      = []string{"name", "count", "flavor", "image", "availability_zone", "vpc", "security_groups", "nics",
-		"root_volume", "data_volumes", "keypair", "server_group", "tags", "metadata", "user_data", "admin_password",
-		"power_state", "resize_mode", "update_policy", "prevent_destroy", "description"}
-	nicFields          = []string{"subnet", "ip", "security_groups"}
-	rootFields         = []string{"type", "size"}
-	dataVolumeFields   = []string{"type", "size"}
-	userDataFields     = []string{"content", "file", "sensitive"}
-	secretFields       = []string{"env", "file"}
-	updatePolicyFields = []string{"max_unavailable"}
-	ignoreFields       = []string{"tag_prefixes", "metadata_prefixes"}
+	fleetObject     = objectOf(reflect.TypeFor[rawFleet]())
+	secretRefObject = objectOf(reflect.TypeFor[rawSecretRef]())
 )

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -414,6 +415,14 @@ defaults {
   nic { subnet = "s" }
   admin_password = "Xy7!kq2Lp@w"
 }`: "written in the file",
+		// An object block given twice is refused, as a repeated YAML key is.
+		`server "w" {
+  nic { subnet = "s" }
+  update_policy { max_unavailable = "1" }
+  update_policy { max_unavailable = "2" }
+}`: "update_policy is set twice",
+		"ignore {}\nignore {}\nserver \"w\" {\n  nic { subnet = \"s\" }\n}": "ignore is set twice",
+		"defaults {}\nserver \"w\" {\n  nic { subnet = \"s\" }\n}":          "defaults is set twice",
 	} {
 		_, diags := parse(src)
 		wantError(t, diags, want)
@@ -452,7 +461,7 @@ servers:
 
 func TestSuggest(t *testing.T) {
 	for in, want := range map[string]string{"flavour": "flavor", "imgae": "image", "sever_group": "server_group", "zzzzzz": ""} {
-		if got := suggest(in, setFields); got != want {
+		if got := suggest(in, objectOf(reflect.TypeFor[rawSet]()).yamlNames); got != want {
 			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
 		}
 	}

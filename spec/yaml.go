@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -85,46 +86,7 @@ func parseYAML(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawF
 		vars[k] = v
 	}
 	f := &rawFleet{Pos: d.pos(root)}
-	d.mapping(root, 0, "the fleet", fleetFields, func(key string, v *yaml.Node, depth int) {
-		switch key {
-		case "name":
-			d.str(v, &f.Name)
-		case "project":
-			d.str(v, &f.Project)
-		case "allow_literal_secrets":
-			d.boolean(v, &f.AllowLiteralSecrets)
-		case "variables":
-			// read above
-		case "defaults":
-			f.Defaults = d.defaults(v, depth)
-		case "keypairs":
-			d.seq(v, depth, "keypairs", func(n *yaml.Node, depth int) {
-				if r, ok := d.keypair(n, depth); ok {
-					f.Keypairs = append(f.Keypairs, r)
-				}
-			})
-		case "server_groups":
-			d.seq(v, depth, "server_groups", func(n *yaml.Node, depth int) {
-				if r, ok := d.group(n, depth); ok {
-					f.ServerGroups = append(f.ServerGroups, r)
-				}
-			})
-		case "volumes":
-			d.seq(v, depth, "volumes", func(n *yaml.Node, depth int) {
-				if r, ok := d.volume(n, depth); ok {
-					f.Volumes = append(f.Volumes, r)
-				}
-			})
-		case "servers":
-			d.seq(v, depth, "servers", func(n *yaml.Node, depth int) {
-				if r, ok := d.set(n, depth); ok {
-					f.Servers = append(f.Servers, r)
-				}
-			})
-		case "ignore":
-			f.Ignore = d.ignore(v, depth)
-		}
-	})
+	d.fields(root, 0, "the fleet", fleetObject, reflect.ValueOf(f).Elem())
 	if d.blown {
 		return nil
 	}
@@ -465,228 +427,99 @@ func (d *yamlDecoder) variables(n *yaml.Node, vars map[string]string) {
 	}
 }
 
-func (d *yamlDecoder) defaults(n *yaml.Node, depth int) *rawDefaults {
-	r := &rawDefaults{}
-	if m := d.deref(n, depth); m != nil {
-		r.Pos = d.pos(m)
-	}
-	d.mapping(n, depth, "defaults", defaultsFields, func(key string, v *yaml.Node, depth int) {
-		switch key {
-		case "availability_zone":
-			d.str(v, &r.AvailabilityZone)
-		case "vpc":
-			d.str(v, &r.VPC)
-		case "image":
-			d.str(v, &r.Image)
-		case "flavor":
-			d.str(v, &r.Flavor)
-		case "keypair":
-			d.str(v, &r.Keypair)
-		case "security_groups":
-			d.list(v, depth, "security_groups", &r.SecurityGroups)
-		case "tags":
-			d.strMap(v, depth, "tags", &r.Tags)
-		case "root_volume":
-			r.RootVolume = d.root(v, depth)
+// object reads a mapping into the raw struct v, recording where it
+// starts when the struct has a Pos.
+func (d *yamlDecoder) object(n *yaml.Node, depth int, what string, o *objectInfo, v reflect.Value) bool {
+	if o.pos >= 0 {
+		if m := d.deref(n, depth); m != nil {
+			o.setPos(v, d.pos(m))
 		}
-	})
-	return r
+	}
+	return d.fields(n, depth, what, o, v)
 }
 
-func (d *yamlDecoder) root(n *yaml.Node, depth int) *rawRoot {
-	r := &rawRoot{}
-	if m := d.deref(n, depth); m != nil {
-		r.Pos = d.pos(m)
-	}
-	d.mapping(n, depth, "root_volume", rootFields, func(key string, v *yaml.Node, depth int) {
-		switch key {
-		case "type":
-			d.str(v, &r.Type)
-		case "size":
-			d.integer(v, "size", &r.Size)
-		}
+// fields reads a mapping's known fields into v, each by its kind.
+func (d *yamlDecoder) fields(n *yaml.Node, depth int, what string, o *objectInfo, v reflect.Value) bool {
+	return d.mapping(n, depth, what, o.yamlNames, func(key string, val *yaml.Node, depth int) {
+		f := o.byName[key]
+		d.field(f, v.Field(f.index), val, depth)
 	})
-	return r
 }
 
-func (d *yamlDecoder) keypair(n *yaml.Node, depth int) (rawKeypair, bool) {
-	var r rawKeypair
-	if m := d.deref(n, depth); m != nil {
-		r.Pos = d.pos(m)
-	}
-	ok := d.mapping(n, depth, "a keypair", keypairFields, func(key string, v *yaml.Node, depth int) {
-		switch key {
-		case "name":
-			d.str(v, &r.Name)
-		case "public_key":
-			d.str(v, &r.PublicKey)
-		case "public_key_file":
-			d.str(v, &r.PublicKeyFile)
-		case "private_key_file":
-			d.str(v, &r.PrivateKeyFile)
-		case "create":
-			d.boolean(v, &r.Create)
+// field reads one value into fv according to the field's kind.
+func (d *yamlDecoder) field(f *fieldInfo, fv reflect.Value, n *yaml.Node, depth int) {
+	switch f.kind {
+	case kindEarly:
+		// read before the walk
+	case kindString:
+		d.str(n, fv.Addr().Interface().(*field[string]))
+	case kindInt:
+		d.integer(n, f.name, fv.Addr().Interface().(*field[int]))
+	case kindBool:
+		d.boolean(n, fv.Addr().Interface().(*field[bool]))
+	case kindList:
+		d.list(n, depth, f.name, fv.Addr().Interface().(*field[[]string]))
+	case kindMap:
+		d.strMap(n, depth, f.name, fv.Addr().Interface().(*field[strMap]))
+	case kindSecret:
+		fv.Set(reflect.ValueOf(d.secret(n, depth)))
+	case kindPtr:
+		if f.short >= 0 {
+			d.shortObject(f, fv, n, depth)
+			return
 		}
-	})
-	return r, ok
-}
-
-func (d *yamlDecoder) group(n *yaml.Node, depth int) (rawGroup, bool) {
-	var r rawGroup
-	if m := d.deref(n, depth); m != nil {
-		r.Pos = d.pos(m)
-	}
-	ok := d.mapping(n, depth, "a server group", groupFields, func(key string, v *yaml.Node, depth int) {
-		switch key {
-		case "name":
-			d.str(v, &r.Name)
-		case "policy":
-			d.str(v, &r.Policy)
-		}
-	})
-	return r, ok
-}
-
-func (d *yamlDecoder) volume(n *yaml.Node, depth int) (rawVolume, bool) {
-	var r rawVolume
-	if m := d.deref(n, depth); m != nil {
-		r.Pos = d.pos(m)
-	}
-	ok := d.mapping(n, depth, "a volume", volumeFields, func(key string, v *yaml.Node, depth int) {
-		switch key {
-		case "name":
-			d.str(v, &r.Name)
-		case "type":
-			d.str(v, &r.Type)
-		case "size":
-			d.integer(v, "size", &r.Size)
-		case "attach_to":
-			d.list(v, depth, "attach_to", &r.AttachTo)
-		}
-	})
-	return r, ok
-}
-
-func (d *yamlDecoder) set(n *yaml.Node, depth int) (rawSet, bool) {
-	var r rawSet
-	if m := d.deref(n, depth); m != nil {
-		r.Pos = d.pos(m)
-	}
-	ok := d.mapping(n, depth, "a server set", setFields, func(key string, v *yaml.Node, depth int) {
-		switch key {
-		case "name":
-			d.str(v, &r.Name)
-		case "count":
-			d.integer(v, "count", &r.Count)
-		case "flavor":
-			d.str(v, &r.Flavor)
-		case "image":
-			d.str(v, &r.Image)
-		case "availability_zone":
-			d.str(v, &r.AvailabilityZone)
-		case "vpc":
-			d.str(v, &r.VPC)
-		case "keypair":
-			d.str(v, &r.Keypair)
-		case "server_group":
-			d.str(v, &r.ServerGroup)
-		case "power_state":
-			d.str(v, &r.PowerState)
-		case "resize_mode":
-			d.str(v, &r.ResizeMode)
-		case "description":
-			d.str(v, &r.Description)
-		case "prevent_destroy":
-			d.boolean(v, &r.PreventDestroy)
-		case "security_groups":
-			d.list(v, depth, "security_groups", &r.SecurityGroups)
-		case "tags":
-			d.strMap(v, depth, "tags", &r.Tags)
-		case "metadata":
-			d.strMap(v, depth, "metadata", &r.Metadata)
-		case "root_volume":
-			r.RootVolume = d.root(v, depth)
-		case "nics":
-			r.NICs.Seen = true
-			var nics []rawNIC
-			if m := d.deref(v, depth); m != nil && d.seq(m, depth, "nics", func(e *yaml.Node, depth int) { nics = append(nics, d.nic(e, depth)) }) {
-				r.NICs.set(nics, d.pos(m))
+		p := reflect.New(f.typ)
+		d.object(n, depth, f.name, f.elem, p.Elem())
+		fv.Set(p)
+	case kindStruct:
+		d.object(n, depth, f.name, f.elem, fv)
+	case kindItems:
+		d.seq(n, depth, f.name, func(e *yaml.Node, depth int) {
+			item := reflect.New(f.typ).Elem()
+			if d.object(e, depth, f.item, f.elem, item) {
+				fv.Set(reflect.Append(fv, item))
 			}
-		case "data_volumes":
-			r.DataVolumes.Seen = true
-			var vols []rawDataVolume
-			if m := d.deref(v, depth); m != nil && d.seq(m, depth, "data_volumes", func(e *yaml.Node, depth int) { vols = append(vols, d.dataVolume(e, depth)) }) {
-				r.DataVolumes.set(vols, d.pos(m))
-			}
-		case "user_data":
-			r.UserData = d.userData(v, depth)
-		case "admin_password":
-			r.AdminPassword = d.secret(v, depth)
-		case "update_policy":
-			d.mapping(v, depth, "update_policy", updatePolicyFields, func(key string, v *yaml.Node, depth int) {
-				d.str(v, &r.MaxUnavailable)
-			})
+		})
+	case kindItemList:
+		fv.FieldByName("Seen").SetBool(true)
+		m := d.deref(n, depth)
+		if m == nil {
+			return
 		}
-	})
-	return r, ok
-}
-
-func (d *yamlDecoder) nic(n *yaml.Node, depth int) rawNIC {
-	var r rawNIC
-	if m := d.deref(n, depth); m != nil {
-		r.Pos = d.pos(m)
+		items := reflect.Zero(fv.Field(0).Type())
+		if d.seq(m, depth, f.name, func(e *yaml.Node, depth int) {
+			item := reflect.New(f.typ).Elem()
+			d.object(e, depth, f.item, f.elem, item)
+			items = reflect.Append(items, item)
+		}) {
+			setItems(fv, items, d.pos(m))
+		}
 	}
-	d.mapping(n, depth, "a NIC", nicFields, func(key string, v *yaml.Node, depth int) {
-		switch key {
-		case "subnet":
-			d.str(v, &r.Subnet)
-		case "ip":
-			d.str(v, &r.IP)
-		case "security_groups":
-			d.list(v, depth, "security_groups", &r.SecurityGroups)
-		}
-	})
-	return r
 }
 
-func (d *yamlDecoder) dataVolume(n *yaml.Node, depth int) rawDataVolume {
-	var r rawDataVolume
-	if m := d.deref(n, depth); m != nil {
-		r.Pos = d.pos(m)
-	}
-	d.mapping(n, depth, "a data volume", dataVolumeFields, func(key string, v *yaml.Node, depth int) {
-		switch key {
-		case "type":
-			d.str(v, &r.Type)
-		case "size":
-			d.integer(v, "size", &r.Size)
-		}
-	})
-	return r
+// setItems sets a field[[]T] through reflection: V, Pos, Set and Seen.
+func setItems(fv, items reflect.Value, p Pos) {
+	fv.FieldByName("V").Set(items)
+	fv.FieldByName("Pos").Set(reflect.ValueOf(p))
+	fv.FieldByName("Set").SetBool(true)
+	fv.FieldByName("Seen").SetBool(true)
 }
 
-// userData reads user_data: a string, or {content|file, sensitive}.
-func (d *yamlDecoder) userData(n *yaml.Node, depth int) *rawUserData {
+// shortObject reads an object that may also be written as a single value
+// (user_data: "text" is user_data: {content: "text"}).
+func (d *yamlDecoder) shortObject(f *fieldInfo, fv reflect.Value, n *yaml.Node, depth int) {
 	m := d.deref(n, depth)
 	if m == nil {
-		return nil
+		return
 	}
-	r := &rawUserData{Pos: d.pos(m)}
+	p := reflect.New(f.typ)
+	f.elem.setPos(p.Elem(), d.pos(m))
 	if m.Kind == yaml.ScalarNode {
-		d.str(m, &r.Content)
-		return r
+		d.str(m, p.Elem().Field(f.short).Addr().Interface().(*field[string]))
+	} else {
+		d.fields(m, depth, f.name, f.elem, p.Elem())
 	}
-	d.mapping(m, depth, "user_data", userDataFields, func(key string, v *yaml.Node, depth int) {
-		switch key {
-		case "content":
-			d.str(v, &r.Content)
-		case "file":
-			d.str(v, &r.File)
-		case "sensitive":
-			d.boolean(v, &r.Sensitive)
-		}
-	})
-	return r
+	fv.Set(p)
 }
 
 // secret reads a secret: "${env.NAME}" or "${var.NAME}" stay references;
@@ -717,14 +550,9 @@ func (d *yamlDecoder) secret(n *yaml.Node, depth int) *rawSecret {
 		r.Kind, r.Value = secretLiteral, v
 		return r
 	}
-	var env, file field[string]
-	d.mapping(m, depth, "admin_password", secretFields, func(key string, v *yaml.Node, depth int) {
-		if key == "env" {
-			d.str(v, &env)
-		} else {
-			d.str(v, &file)
-		}
-	})
+	var ref rawSecretRef
+	d.fields(m, depth, "admin_password", secretRefObject, reflect.ValueOf(&ref).Elem())
+	env, file := ref.Env, ref.File
 	switch {
 	case env.Set && file.Set:
 		d.sink.errorf(r.Pos, "admin_password has both env and file").hint("choose one")
@@ -737,21 +565,5 @@ func (d *yamlDecoder) secret(n *yaml.Node, depth int) *rawSecret {
 		d.sink.errorf(r.Pos, "admin_password needs env: NAME or file: PATH")
 		return nil
 	}
-	return r
-}
-
-func (d *yamlDecoder) ignore(n *yaml.Node, depth int) *rawIgnore {
-	r := &rawIgnore{}
-	if m := d.deref(n, depth); m != nil {
-		r.Pos = d.pos(m)
-	}
-	d.mapping(n, depth, "ignore", ignoreFields, func(key string, v *yaml.Node, depth int) {
-		switch key {
-		case "tag_prefixes":
-			d.list(v, depth, "tag_prefixes", &r.TagPrefixes)
-		case "metadata_prefixes":
-			d.list(v, depth, "metadata_prefixes", &r.MetadataPrefixes)
-		}
-	})
 	return r
 }
