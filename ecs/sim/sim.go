@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -234,6 +236,7 @@ func (s *Sim) serve(w http.ResponseWriter, r *http.Request, pattern string, o ro
 			return
 		}
 		if !s.allow(pid) {
+			rec.Header().Set("Retry-After", strconv.Itoa(s.retryAfterSeconds()))
 			writeError(rec, StyleGateway, Errf(http.StatusTooManyRequests, CodeThrottled, "the API request rate of this project is over the limit; retry later"))
 			return
 		}
@@ -279,6 +282,17 @@ func (s *Sim) allow(project string) bool {
 	return l.AllowN(s.clock.Now(), 1)
 }
 
+// retryAfterSeconds is the Retry-After of a throttled answer: the time
+// the token bucket needs for one more request, in whole seconds, at least
+// 1 (the header has no finer unit, and 0 would invite an instant retry).
+func (s *Sim) retryAfterSeconds() int {
+	r := s.cfg.Throttle.Rate
+	if r <= 0 {
+		return 1
+	}
+	return max(1, int(math.Ceil(1/r)))
+}
+
 // injectFault decides, from (seed, endpoint class, per-class counter),
 // whether this call is dropped, throttled or answered 5xx. It reports
 // whether it answered the request.
@@ -308,6 +322,7 @@ func (s *Sim) injectFault(w http.ResponseWriter, r *http.Request, class string, 
 		writeError(w, StyleGateway, Errf(http.StatusBadGateway, CodeSystem, "injected fault: connection dropped"))
 		return true
 	case "429":
+		w.Header().Set("Retry-After", "1")
 		writeError(w, StyleGateway, Errf(http.StatusTooManyRequests, CodeThrottled, "injected fault: the request was throttled; retry later"))
 		return true
 	case "5xx":
