@@ -242,7 +242,7 @@ func absolute(c *Ctx) map[string]int {
 		"maxImageMeta": 128, "maxPersonality": 5, "maxPersonalitySize": 1024,
 		"maxSecurityGroupRules": -1, "maxSecurityGroups": -1,
 		"maxServerGroupMembers": q.ServerGroupMembers, "maxServerGroups": q.ServerGroups,
-		"maxServerMeta": 128, "maxTotalCores": q.Cores, "maxTotalFloatingIps": -1,
+		"maxServerMeta": q.MetadataItems, "maxTotalCores": q.Cores, "maxTotalFloatingIps": -1,
 		"maxTotalInstances": q.Instances, "maxTotalKeypairs": q.KeyPairs, "maxTotalRAMSize": q.RAM,
 		"totalCoresUsed": u.Cores, "totalFloatingIpsUsed": 0, "totalInstancesUsed": u.Instances,
 		"totalRAMUsed": u.RAM, "totalSecurityGroupsUsed": len(c.Catalogue().SecurityGroups),
@@ -275,7 +275,7 @@ func (s *Sim) handleQuotaSet(defaults bool) handlerFunc {
 		return c.JSON(http.StatusOK, map[string]any{"quota_set": map[string]any{
 			"id": c.ProjectID, "cores": q.Cores, "instances": q.Instances, "ram": q.RAM,
 			"key_pairs": q.KeyPairs, "server_groups": q.ServerGroups, "server_group_members": q.ServerGroupMembers,
-			"metadata_items": 128, "injected_files": 5, "injected_file_content_bytes": 1024,
+			"metadata_items": q.MetadataItems, "injected_files": 5, "injected_file_content_bytes": 1024,
 			"injected_file_path_bytes": 255, "fixed_ips": -1, "floating_ips": -1,
 			"security_groups": -1, "security_group_rules": -1,
 		}})

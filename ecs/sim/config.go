@@ -106,6 +106,11 @@ type Quotas struct {
 	// Volumes and Gigabytes bound EVS disks (data + system).
 	Volumes   int `yaml:"volumes"`
 	Gigabytes int `yaml:"gigabytes"`
+	// MetadataItems bounds the user metadata items of one server (5.9;
+	// shown as metadata_items in 5.10.2/5.10.4 and maxServerMeta in
+	// 5.10.1/5.10.3). 0 in a config or an older state file means the
+	// default, 128 (the reference's example value).
+	MetadataItems int `yaml:"metadata_items"`
 }
 
 // Catalogue is what the cloud offers; names and ids are both accepted by
@@ -212,18 +217,21 @@ func DefaultConfig() Config {
 		// Assumption: 20 concurrent backend operations per project.
 		Capacity: 20,
 		// Assumption: typical HCS operation times observed on small clouds.
+		// Every registered op has its own entry (a test checks it), so
+		// DefaultDuration only serves ops added by a config or a test.
 		Durations: map[string]time.Duration{
-			OpCreateServer: 60 * time.Second,
-			OpDeleteServer: 20 * time.Second,
-			"resize":       90 * time.Second,
-			"addNic":       10 * time.Second,
-			"deleteNic":    10 * time.Second,
-			"attachVolume": 15 * time.Second,
-			"detachVolume": 15 * time.Second,
-			"power":        20 * time.Second,
-			"changeOS":     120 * time.Second,
-			"createVolume": 10 * time.Second,
-			"deleteVolume": 10 * time.Second,
+			OpCreateServer:   60 * time.Second,
+			OpDeleteServer:   20 * time.Second,
+			OpResize:         90 * time.Second,
+			OpAddNIC:         10 * time.Second,
+			OpDeleteNIC:      10 * time.Second,
+			OpAttachVolume:   15 * time.Second,
+			OpDetachVolume:   15 * time.Second,
+			OpPower:          20 * time.Second,
+			OpChangeOS:       120 * time.Second,
+			OpCreateVolume:   10 * time.Second,
+			OpDeleteVolume:   10 * time.Second,
+			opAddGroupMember: 5 * time.Second, // a scheduler-hint update, no VM work
 		},
 		DefaultDuration: 15 * time.Second,
 		Jitter:          0.2,
@@ -231,7 +239,7 @@ func DefaultConfig() Config {
 		Quotas: Quotas{
 			Instances: 2000, Cores: 8000, RAM: 32 * 1024 * 1024,
 			KeyPairs: 100, ServerGroups: 50, ServerGroupMembers: 1000,
-			Volumes: 10000, Gigabytes: 10_000_000,
+			Volumes: 10000, Gigabytes: 10_000_000, MetadataItems: 128,
 		},
 		Catalogue:     DefaultCatalogue(),
 		HostsPerAZ:    100, // assumption: 100 hosts per AZ
@@ -329,6 +337,9 @@ func (c *Config) validate() error {
 	}
 	if c.Faults.FailErrorCode == "" {
 		c.Faults.FailErrorCode = d.Faults.FailErrorCode
+	}
+	if c.Quotas.MetadataItems == 0 {
+		c.Quotas.MetadataItems = d.Quotas.MetadataItems
 	}
 	if c.HostsPerAZ <= 0 {
 		c.HostsPerAZ = d.HostsPerAZ

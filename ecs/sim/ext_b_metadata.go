@@ -14,12 +14,6 @@ import (
 	"github.com/ecsfleet/ecsfleet/ecs/rules"
 )
 
-// maxServerMeta is the number of user metadata items a server may carry:
-// 5.10's default quota example shows metadata_items 128 (and maxServerMeta
-// 128 in the v1 limits example). Quotas has no field for it yet, so the
-// figure lives here.
-const maxServerMeta = 128
-
 // metadataVMStates are the vm_state values in which 5.9.1, 5.9.2 and 5.9.4
 // allow a write ("active, stopped, paused or suspended").
 var metadataVMStates = []string{"active", "stopped", "paused", "suspended"}
@@ -75,16 +69,21 @@ func checkMetadata(md map[string]string) error {
 	return nil
 }
 
-// checkMetadataCount refuses a result with more user items than maxServerMeta.
-func checkMetadataCount(md map[string]string) error {
+// checkMetadataCount refuses a result with more user items than the
+// project's metadata_items quota (-1: unlimited).
+func checkMetadataCount(p *ProjectState, md map[string]string) error {
+	limit := p.Quotas.MetadataItems
+	if limit < 0 {
+		return nil
+	}
 	n := 0
 	for k := range md {
 		if !systemMetadataKey(k) {
 			n++
 		}
 	}
-	if n > maxServerMeta {
-		return Errf(http.StatusBadRequest, CodeQuota, fmt.Sprintf("the server would have %d metadata items; the limit is %d", n, maxServerMeta))
+	if n > limit {
+		return Errf(http.StatusBadRequest, CodeQuota, fmt.Sprintf("the server would have %d metadata items; the limit is %d", n, limit))
 	}
 	return nil
 }
@@ -119,7 +118,7 @@ func (s *Sim) handleMetadataMerge(c *Ctx) error {
 	for k, v := range md {
 		merged[k] = v
 	}
-	if err := checkMetadataCount(merged); err != nil {
+	if err := checkMetadataCount(c.P, merged); err != nil {
 		return err
 	}
 	srv.Metadata = merged
@@ -149,7 +148,7 @@ func (s *Sim) handleMetadataReplace(c *Ctx) error {
 	for k, v := range md {
 		next[k] = v
 	}
-	if err := checkMetadataCount(next); err != nil {
+	if err := checkMetadataCount(c.P, next); err != nil {
 		return err
 	}
 	srv.Metadata = next
@@ -205,7 +204,7 @@ func (s *Sim) handleMetadataPutKey(c *Ctx) error {
 	}
 	next := cloneTagMap(srv.Metadata)
 	next[key] = v
-	if err := checkMetadataCount(next); err != nil {
+	if err := checkMetadataCount(c.P, next); err != nil {
 		return err
 	}
 	srv.Metadata = next

@@ -137,7 +137,7 @@ func TestMetadataRulesAreEnforced(t *testing.T) {
 func TestMetadataItemLimit(t *testing.T) {
 	ts := newTestSim(t)
 	id := ts.createServers(1, func(_ int, s *Server) {
-		for i := range maxServerMeta {
+		for i := range DefaultConfig().Quotas.MetadataItems {
 			s.Metadata[fmt.Sprintf("k%d", i)] = "v"
 		}
 		s.Metadata["__system"] = "not counted"
@@ -148,6 +148,43 @@ func TestMetadataItemLimit(t *testing.T) {
 	st, out = ts.do("POST", ts.v1("/cloudservers/"+id+"/metadata"), map[string]any{"metadata": map[string]string{"k0": "w"}})
 	if st != http.StatusOK {
 		t.Fatalf("update at the limit: %d %v", st, out)
+	}
+}
+
+// The metadata item limit is the project's metadata_items quota: a config
+// changes it, and both limits answers and both quota answers show it.
+func TestMetadataItemsQuotaConfigurable(t *testing.T) {
+	ts := newTestSim(t, func(c *Config) { c.Quotas.MetadataItems = 2 })
+	id := ts.createServers(1, nil)[0]
+	path := ts.v1("/cloudservers/" + id + "/metadata")
+	if st, out := ts.do("POST", path, map[string]any{"metadata": map[string]string{"a": "1", "b": "2"}}); st != http.StatusOK {
+		t.Fatalf("two items under a limit of 2: %d %v", st, out)
+	}
+	st, out := ts.do("POST", path, map[string]any{"metadata": map[string]string{"c": "3"}})
+	wantErr(t, st, out, http.StatusBadRequest, CodeQuota)
+	_, lim := ts.do("GET", ts.v1("/cloudservers/limits"), nil)
+	if got := lim["absolute"].(map[string]any)["maxServerMeta"]; got != 2.0 {
+		t.Errorf("5.10.1 maxServerMeta %v, want 2", got)
+	}
+	_, lim = ts.do("GET", xbV21(ts, "/limits"), nil)
+	if got := lim["limits"].(map[string]any)["absolute"].(map[string]any)["maxServerMeta"]; got != 2.0 {
+		t.Errorf("5.10.3 maxServerMeta %v, want 2", got)
+	}
+	for _, suffix := range []string{"", "/defaults"} {
+		_, qs := ts.do("GET", xbV21(ts, "/os-quota-sets/"+ts.pid+suffix), nil)
+		if got := qs["quota_set"].(map[string]any)["metadata_items"]; got != 2.0 {
+			t.Errorf("quota set%s metadata_items %v, want 2", suffix, got)
+		}
+	}
+	// Unlimited (-1) lets any number through.
+	un := newTestSim(t, func(c *Config) { c.Quotas.MetadataItems = -1 })
+	uid := un.createServers(1, nil)[0]
+	many := map[string]string{}
+	for i := range 200 {
+		many[fmt.Sprintf("k%d", i)] = "v"
+	}
+	if st, out := un.do("POST", un.v1("/cloudservers/"+uid+"/metadata"), map[string]any{"metadata": many}); st != http.StatusOK {
+		t.Fatalf("200 items with an unlimited quota: %d %v", st, out)
 	}
 }
 

@@ -87,3 +87,19 @@ func TestCreateThenDeleteRightAway(t *testing.T) {
 		t.Fatalf("%d addresses still allocated", n)
 	}
 }
+
+// Every op the simulator registers has its own default duration, so no
+// real operation silently runs on the DefaultDuration fallback.
+func TestDefaultDurationsCoverEveryOp(t *testing.T) {
+	d := DefaultConfig().Durations
+	effectsMu.RLock()
+	defer effectsMu.RUnlock()
+	for op := range effects {
+		if op == testOp {
+			continue
+		}
+		if d[op] <= 0 {
+			t.Errorf("op %q has no default duration in DefaultConfig", op)
+		}
+	}
+}

@@ -90,6 +90,9 @@ func (s *Sim) ensureProjects(st *State) {
 			st.Projects[pc.ID] = newProjectState(pc.ID, s.cfg.Quotas, s.cfg.Capacity)
 		}
 		p := st.Projects[pc.ID]
+		if p.Quotas.MetadataItems == 0 { // a state file from before the field
+			p.Quotas.MetadataItems = s.cfg.Quotas.MetadataItems
+		}
 		for len(p.Slots) < s.cfg.Capacity {
 			p.Slots = append(p.Slots, time.Time{})
 		}
