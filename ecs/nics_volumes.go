@@ -66,9 +66,9 @@ func (c *Client) AttachSharedVolume(ctx context.Context, volumeID string, server
 }
 
 // AttachVolume attaches a volume to a server (5.8.2). device (e.g. /dev/vdb)
-// is required by 5.8.2 (optional in 5.8.1); it is sent when non-empty so the
-// API, not the client, judges. The section documents no answer body; a job_id
-// is returned when the answer has one.
+// is required by 5.8.2 (table 5-322; optional in 5.8.1), so it is always sent.
+// The section documents no answer body; a job_id is returned when the answer
+// has one.
 func (c *Client) AttachVolume(ctx context.Context, serverID, volumeID, device string) (*JobResponse, error) {
 	// device is required by 5.8.2 (table 5-322): the caller picks a mount
 	// point not used on the server (see ListBlockDevices).
