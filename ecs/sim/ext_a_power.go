@@ -153,6 +153,7 @@ func init() {
 			switch sj.Params["action"] {
 			case "start", "reboot-SOFT", "reboot-HARD":
 				xaSetPower(srv, true)
+				srv.PasswordResetPending = false // a reset takes effect at boot
 			default: // stop-SOFT, stop-HARD
 				xaSetPower(srv, false)
 			}

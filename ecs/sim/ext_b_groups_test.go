@@ -332,3 +332,37 @@ func TestServerGroupCommunityRoutes(t *testing.T) {
 	st, out = ts.do("GET", ts.v1("/cloudservers/not-groups/x"), nil)
 	wantErr(t, st, out, http.StatusNotFound, CodeNotFound)
 }
+
+// A member added by 5.16.5 keeps the host it runs on, which need not be
+// one of the hosts creates use first; a later create into the
+// anti-affinity group must skip every host a member already uses.
+func TestAntiAffinityCreateSkipsMembersHosts(t *testing.T) {
+	ts := newTestSim(t, func(c *Config) { c.HostsPerAZ = 3 })
+	seed := ts.sim.cfg.Seed
+	// Two members, on hosts 1 and 2 (as servers added from elsewhere).
+	ids := ts.createServers(2, func(i int, s *Server) { s.HostID = hostID(seed, "az1.dc1", i+1) })
+	xbWithProject(ts, func(p *ProjectState) {
+		p.ServerGroups["g1"] = &ServerGroup{ID: "g1", Name: "g1", Policies: []string{"anti-affinity"}, Members: ids}
+		for _, id := range ids {
+			p.Servers[id].ServerGroups = []string{"g1"}
+		}
+	})
+	id := ts.create(1, func(s map[string]any) { s["os:scheduler_hints"] = map[string]any{"group": "g1"} })
+	if final := ts.waitJob(id); final["status"] != JobSuccess {
+		t.Fatalf("one more member on 3 hosts: %v %v", final["status"], final["fail_reason"])
+	}
+	var added *Server
+	for _, srv := range ts.sim.project(ts.pid).Servers {
+		if srv.ID != ids[0] && srv.ID != ids[1] {
+			added = srv
+		}
+	}
+	if added == nil || added.HostID != hostID(seed, "az1.dc1", 0) {
+		t.Fatalf("new member's host %v, want the one host no member uses", added)
+	}
+	// The group now fills all 3 hosts: one more has nowhere to go.
+	id = ts.create(1, func(s map[string]any) { s["os:scheduler_hints"] = map[string]any{"group": "g1"} })
+	if final := ts.waitJob(id); final["status"] != JobFail {
+		t.Fatalf("a 4th member on 3 hosts: %v", final["status"])
+	}
+}

@@ -3,7 +3,8 @@ package sim
 // Password reset (5.14.1-5.14.3). The simulator never keeps a password: a
 // reset only records that one was set (Server.AdminPasswordSet) and when
 // (Server.Updated); the new password takes effect at the next start or
-// reboot, which on a simulated server changes nothing observable. Errors
+// reboot (Server.PasswordResetPending until then; the power effects clear
+// it), which the server detail does not show. Errors
 // never echo the password.
 
 import (
@@ -95,6 +96,7 @@ func (s *Sim) handleBatchResetPassword(c *Ctx) error {
 	for _, srv := range targets {
 		if !dry {
 			srv.AdminPasswordSet = true
+			srv.PasswordResetPending = true
 			srv.Updated = c.Now
 			c.Dirty()
 		}
@@ -123,6 +125,7 @@ func (s *Sim) handleResetPassword(c *Ctx) error {
 		return err
 	}
 	srv.AdminPasswordSet = true
+	srv.PasswordResetPending = true
 	srv.Updated = c.Now
 	c.Dirty()
 	return c.NoContent(http.StatusOK)

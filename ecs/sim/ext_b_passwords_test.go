@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 const xbGoodPassword = "Fleet:2026-ok"
@@ -140,4 +141,51 @@ func TestResetOnePasswordAndFlag(t *testing.T) {
 	}
 	st, out = ts.do("GET", ts.v1("/cloudservers/no-such-server/os-resetpwd-flag"), nil)
 	wantErr(t, st, out, http.StatusNotFound, CodeServerNotFound)
+}
+
+// A reset is pending until the server next boots: a stop keeps it pending,
+// a start or a reboot applies it (the reference: effective after restart).
+func TestPasswordResetPendingUntilBoot(t *testing.T) {
+	ts := newTestSim(t)
+	ids := ts.createServers(2, nil)
+	settle := func() {
+		ts.clock.Advance(10 * time.Minute)
+		ts.do("GET", ts.v1("/cloudservers/"+ids[0]), nil) // advances the jobs
+	}
+	st, out := ts.do("PUT", ts.v1("/cloudservers/os-reset-passwords"), map[string]any{
+		"new_password": xbGoodPassword, "servers": []map[string]string{{"id": ids[0]}, {"id": ids[1]}}})
+	if st != http.StatusOK {
+		t.Fatalf("5.14.1: %d %v", st, out)
+	}
+	for _, id := range ids {
+		if !xbServer(ts, id).PasswordResetPending {
+			t.Fatalf("server %s: reset not pending after 5.14.1", id)
+		}
+	}
+	xaAction(ts, "v2.1", ids[0], "os-stop", map[string]any{})
+	settle()
+	if srv := xbServer(ts, ids[0]); srv.Status != StatusShutoff || !srv.PasswordResetPending {
+		t.Fatalf("after stop: %s pending=%v, want SHUTOFF and still pending", srv.Status, srv.PasswordResetPending)
+	}
+	xaAction(ts, "v2.1", ids[0], "os-start", map[string]any{})
+	xaAction(ts, "v2.1", ids[1], "reboot", map[string]any{"type": "SOFT"})
+	settle()
+	for _, id := range ids {
+		if srv := xbServer(ts, id); srv.Status != StatusActive || srv.PasswordResetPending {
+			t.Fatalf("after boot: %s pending=%v, want ACTIVE and applied", srv.Status, srv.PasswordResetPending)
+		}
+	}
+	// 5.14.2 sets it again; the detail never shows it.
+	if st, _ := ts.do("PUT", ts.v1("/cloudservers/"+ids[1]+"/os-reset-password"), map[string]any{"reset-password": map[string]string{"new_password": xbGoodPassword}}); st != http.StatusOK {
+		t.Fatalf("5.14.2: %d", st)
+	}
+	if !xbServer(ts, ids[1]).PasswordResetPending {
+		t.Fatal("reset not pending after 5.14.2")
+	}
+	_, body := ts.do("GET", ts.v1("/cloudservers/"+ids[1]), nil)
+	for k := range body["server"].(map[string]any) {
+		if strings.Contains(strings.ToLower(k), "password") {
+			t.Errorf("server detail shows %q", k)
+		}
+	}
 }

@@ -608,32 +608,66 @@ func groupPlacement(c *Ctx, g *ServerGroup, az string, count int) []int {
 		anti = anti || strings.Contains(pol, "anti-affinity") && !strings.HasPrefix(pol, "soft")
 		aff = aff || pol == "affinity"
 	}
-	inAZ := 0
+	// Members may sit on any host (5.16.5 adds an existing server wherever
+	// it runs), so placement looks at the hosts they use, not their count.
+	used := map[string]bool{}
 	otherAZ := false
+	memberHost := ""
 	for _, m := range g.Members {
 		if srv := c.P.Servers[m]; srv != nil {
-			if srv.AZ == az {
-				inAZ++
-			} else {
+			if srv.AZ != az {
 				otherAZ = true
+				continue
+			}
+			if srv.HostID != "" {
+				used[srv.HostID] = true
+				if memberHost == "" {
+					memberHost = srv.HostID
+				}
 			}
 		}
 	}
-	for i := range out {
-		switch {
-		case anti:
-			if inAZ+i < hosts {
-				out[i] = inAZ + i
+	switch {
+	case anti:
+		// The lowest hosts no member uses, one per new server; -1 (no
+		// host) once the AZ's hosts run out.
+		h := 0
+		for i := range out {
+			for h < hosts && used[hostID(c.s.cfg.Seed, az, h)] {
+				h++
+			}
+			if h < hosts {
+				out[i] = h
+				h++
 			} else {
 				out[i] = -1
 			}
-		case aff && otherAZ:
+		}
+	case aff && otherAZ:
+		for i := range out {
 			out[i] = -1
-		default:
-			out[i] = 0
+		}
+	default:
+		// Affinity (and soft policies): the members' host, else host 0.
+		at := 0
+		if aff && memberHost != "" {
+			at = hostIndex(c.s.cfg.Seed, az, hosts, memberHost)
+		}
+		for i := range out {
+			out[i] = at
 		}
 	}
 	return out
+}
+
+// hostIndex is the host index in az whose hostID is id (0 if none is).
+func hostIndex(seed int64, az string, hosts int, id string) int {
+	for h := range hosts {
+		if hostID(seed, az, h) == id {
+			return h
+		}
+	}
+	return 0
 }
 
 // hostID is the Nova-style hostId of a host index in an AZ.

@@ -97,13 +97,17 @@ type Server struct {
 	Tags             map[string]string `json:"tags"` // key -> value ("" allowed)
 	Locked           bool              `json:"locked"`
 	AdminPasswordSet bool              `json:"admin_password_set"`
-	UserDataHash     string            `json:"user_data_hash,omitempty"`
-	ServerGroups     []string          `json:"server_groups"`
-	ReservationID    string            `json:"reservation_id"`
-	VPCID            string            `json:"vpc_id"`
-	HostID           string            `json:"host_id"`
-	LaunchIndex      int               `json:"launch_index"`
-	Progress         int               `json:"progress"`
+	// PasswordResetPending is set by 5.14.1/5.14.2 and cleared when the
+	// server next starts or reboots: the reference says a reset "takes
+	// effect after a restart". No field of the server detail shows it.
+	PasswordResetPending bool     `json:"password_reset_pending,omitempty"`
+	UserDataHash         string   `json:"user_data_hash,omitempty"`
+	ServerGroups         []string `json:"server_groups"`
+	ReservationID        string   `json:"reservation_id"`
+	VPCID                string   `json:"vpc_id"`
+	HostID               string   `json:"host_id"`
+	LaunchIndex          int      `json:"launch_index"`
+	Progress             int      `json:"progress"`
 	// PowerOnAfterBuild is the create request's power_on: ACTIVE or SHUTOFF
 	// when the create sub-job succeeds.
 	PowerOnAfterBuild bool      `json:"power_on_after_build"`
