@@ -47,7 +47,7 @@ func parseYAML(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawF
 			sink.errorf(Pos{File: file, Line: 1, Col: 1}, "the file is empty").hint("a fleet needs at least a name and one server set")
 			return nil
 		}
-		d.syntaxError(err)
+		d.syntaxError(err, src)
 		return nil
 	}
 	var extra yaml.Node
@@ -55,7 +55,7 @@ func parseYAML(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawF
 		sink.errorf(d.pos(&extra), "the file has more than one YAML document").hint("put one fleet in each file")
 		return nil
 	} else if !errors.Is(err, io.EOF) {
-		d.syntaxError(err)
+		d.syntaxError(err, src)
 		return nil
 	}
 	root := &doc
@@ -93,8 +93,9 @@ func parseYAML(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawF
 	return f
 }
 
-// syntaxError reports a yaml.v3 parse error at the line it names.
-func (d *yamlDecoder) syntaxError(err error) {
+// syntaxError reports a yaml.v3 parse error at the line it names, and
+// at the offending token's column where that can be found again.
+func (d *yamlDecoder) syntaxError(err error, src []byte) {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	line := 0
@@ -108,7 +109,7 @@ func (d *yamlDecoder) syntaxError(err error) {
 	if line == 0 {
 		line = 1
 	}
-	d.sink.errorf(Pos{File: d.file, Line: line, Col: 1}, "invalid YAML: %s", msg)
+	d.sink.errorf(Pos{File: d.file, Line: line, Col: syntaxColumn(src, line, msg)}, "invalid YAML: %s", msg)
 }
 
 func (d *yamlDecoder) pos(n *yaml.Node) Pos { return Pos{File: d.file, Line: n.Line, Col: n.Column} }
