@@ -5,7 +5,6 @@ import (
 	"math/big"
 	"reflect"
 	"sort"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -110,13 +109,10 @@ func (d *hclDecoder) body(b *hclsyntax.Body, what string, attrs, blocks []string
 	for _, a := range list {
 		if !contains(attrs, a.Name) {
 			diag := d.sink.errorf(d.rng(a.NameRange), "unknown field %q in %s", a.Name, what)
-			switch {
-			case contains(blocks, a.Name):
+			if contains(blocks, a.Name) {
 				diag.hint("%s is a block here: %s { ... }", a.Name, a.Name)
-			case suggest(a.Name, all) != "":
-				diag.hint("did you mean %q?", suggest(a.Name, all))
-			default:
-				diag.hint("the fields are: %s", strings.Join(all, ", "))
+			} else {
+				diag.hintName(a.Name, all)
 			}
 			continue
 		}
@@ -125,13 +121,10 @@ func (d *hclDecoder) body(b *hclsyntax.Body, what string, attrs, blocks []string
 	for _, blk := range b.Blocks {
 		if !contains(blocks, blk.Type) {
 			diag := d.sink.errorf(d.blockPos(blk), "unknown block %q in %s", blk.Type, what)
-			switch {
-			case contains(attrs, blk.Type):
+			if contains(attrs, blk.Type) {
 				diag.hint("%s is an attribute here: %s = ...", blk.Type, blk.Type)
-			case suggest(blk.Type, all) != "":
-				diag.hint("did you mean %q?", suggest(blk.Type, all))
-			default:
-				diag.hint("the fields are: %s", strings.Join(all, ", "))
+			} else {
+				diag.hintName(blk.Type, all)
 			}
 			continue
 		}
@@ -538,20 +531,7 @@ func (d *hclDecoder) secret(a *hclsyntax.Attribute) *rawSecret {
 			}
 			d.str(&hclsyntax.Attribute{Name: key, Expr: item.ValueExpr}, rv.Field(f.index).Addr().Interface().(*field[string]))
 		}
-		env, file := ref.Env, ref.File
-		switch {
-		case env.Set && file.Set:
-			d.sink.errorf(p, "admin_password has both env and file").hint("choose one")
-			return nil
-		case env.Set:
-			r.Kind, r.Ref = secretEnv, env.V
-		case file.Set:
-			r.Kind, r.Ref = secretFile, file.V
-		default:
-			d.sink.errorf(p, "admin_password needs env or file")
-			return nil
-		}
-		return r
+		return ref.secret(p, d.sink, "env or file")
 	}
 	var lit field[string]
 	d.str(a, &lit)

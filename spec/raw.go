@@ -129,6 +129,25 @@ type rawSecretRef struct {
 	File field[string] `fleet:"file"`
 }
 
+// secret turns the mapping form into a reference at p, or reports why it
+// is not one; needs says how to write one in the syntax at hand.
+func (ref *rawSecretRef) secret(p Pos, sink *diagSink, needs string) *rawSecret {
+	r := &rawSecret{Pos: p}
+	switch {
+	case ref.Env.Set && ref.File.Set:
+		sink.errorf(p, "admin_password has both env and file").hint("choose one")
+		return nil
+	case ref.Env.Set:
+		r.Kind, r.Ref = secretEnv, ref.Env.V
+	case ref.File.Set:
+		r.Kind, r.Ref = secretFile, ref.File.V
+	default:
+		sink.errorf(p, "admin_password needs %s", needs)
+		return nil
+	}
+	return r
+}
+
 // rawUpdatePolicy is embedded in rawSet: the language nests it
 // (update_policy: {max_unavailable: ...}) but the build step reads the
 // field as r.MaxUnavailable.

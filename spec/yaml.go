@@ -200,12 +200,7 @@ func (d *yamlDecoder) mapping(n *yaml.Node, depth int, what string, allowed []st
 		}
 		seen[k.Value] = d.pos(k)
 		if !contains(allowed, k.Value) {
-			diag := d.sink.errorf(d.pos(k), "unknown field %q in %s", k.Value, what)
-			if s := suggest(k.Value, allowed); s != "" {
-				diag.hint("did you mean %q?", s)
-			} else {
-				diag.hint("the fields are: %s", strings.Join(allowed, ", "))
-			}
+			d.sink.errorf(d.pos(k), "unknown field %q in %s", k.Value, what).hintName(k.Value, allowed)
 			continue
 		}
 		fn(k.Value, v, depth+1)
@@ -553,18 +548,5 @@ func (d *yamlDecoder) secret(n *yaml.Node, depth int) *rawSecret {
 	}
 	var ref rawSecretRef
 	d.fields(m, depth, "admin_password", secretRefObject, reflect.ValueOf(&ref).Elem())
-	env, file := ref.Env, ref.File
-	switch {
-	case env.Set && file.Set:
-		d.sink.errorf(r.Pos, "admin_password has both env and file").hint("choose one")
-		return nil
-	case env.Set:
-		r.Kind, r.Ref = secretEnv, env.V
-	case file.Set:
-		r.Kind, r.Ref = secretFile, file.V
-	default:
-		d.sink.errorf(r.Pos, "admin_password needs env: NAME or file: PATH")
-		return nil
-	}
-	return r
+	return ref.secret(r.Pos, d.sink, "env: NAME or file: PATH")
 }
