@@ -92,12 +92,19 @@ func (s *Sim) handleResizeFlavors(c *Ctx) error {
 	out := []map[string]any{}
 	for i := range c.Catalogue().Flavors {
 		f := &c.Catalogue().Flavors[i]
-		if f.ID != source {
+		if isResizeTarget(source, f) {
 			out = append(out, flavorV1(c, f, false, "extra_specs"))
 		}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"flavors": out})
 }
+
+// isResizeTarget is the one rule of which flavors a server of flavor
+// source may be resized to: 5.6.1 lists exactly these, and every resize
+// call (5.21.x, xaResizeTarget) accepts exactly these, so a flavor a client
+// picked from the list is never refused. The simulator has no host-family
+// limits: every flavor but the current one.
+func isResizeTarget(source string, f *Flavor) bool { return f.ID != source }
 
 // handleFlavorsExt is 5.6.5; every flavor is usable in every AZ of the
 // simulator, so availability_zone only has to name an existing zone.

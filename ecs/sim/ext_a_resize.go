@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
 
 	"github.com/ecsfleet/ecsfleet/ecs/rules"
 )
@@ -16,8 +15,8 @@ import (
 // server's task_state is set when the request is accepted, so a second
 // change is refused while the first waits for backend capacity; status
 // RESIZE while the sub-job runs. The sub-job's params carry the mode, the
-// old and new flavor and the power state to restore, which is also how
-// confirm/revert find what to do (the core Server type has no field for it).
+// old and new flavor and the power state to restore; a Nova resize leaves
+// the old flavor in Server.PrevFlavorID for confirm/revert.
 //
 // Modes:
 //   - offline (5.21.1, 5.21.6): the server must be SHUTOFF (5.21.1's
@@ -70,10 +69,10 @@ type xaBatchLiveResizeReq struct {
 }
 
 // xaResizeTarget validates flavorRef as a resize target of srv and returns
-// it. The rule is exactly what 5.6.1 resize_flavors lists for the server
-// (handleResizeFlavors: every flavor but the current one), so a flavor a
-// client picked from that list is never refused here. The reference gives no code; 400 Ecs.0008 (flavor
-// invalid), Ecs.0009 (same flavor) as the public ECS API does.
+// it, by the rule 5.6.1 resize_flavors also uses (isResizeTarget), so a
+// flavor a client picked from that list is never refused here. The
+// reference gives no code; 400 Ecs.0008 (flavor invalid), Ecs.0009 (not a
+// target: the same flavor) as the public ECS API does.
 func xaResizeTarget(c *Ctx, srv *Server, flavorRef string) (*Flavor, error) {
 	if flavorRef == "" {
 		return nil, BadRequest("flavorRef is required")
@@ -82,7 +81,11 @@ func xaResizeTarget(c *Ctx, srv *Server, flavorRef string) (*Flavor, error) {
 	if f == nil {
 		return nil, Errf(http.StatusBadRequest, CodeFlavor, fmt.Sprintf("flavor %s does not exist", flavorRef))
 	}
-	if cur := c.Catalogue().Flavor(srv.FlavorID); cur != nil && cur.ID == f.ID {
+	source := srv.FlavorID
+	if cur := c.Catalogue().Flavor(srv.FlavorID); cur != nil {
+		source = cur.ID
+	}
+	if !isResizeTarget(source, f) {
 		return nil, Errf(http.StatusBadRequest, CodeSameFlavor, fmt.Sprintf("server %s already has flavor %s", srv.ID, f.ID))
 	}
 	return f, nil
@@ -301,24 +304,6 @@ func xaActionResize(c *Ctx, srv *Server, raw json.RawMessage) error {
 	return c.NoContent(http.StatusAccepted)
 }
 
-// xaLastResize is the most recent finished Nova-mode resize sub-job of
-// srv (what confirm/revert act on).
-func xaLastResize(p *ProjectState, serverID string) *SubJob {
-	var subs []*SubJob
-	for _, j := range p.Jobs {
-		for _, sj := range j.SubJobs {
-			if sj.Op == OpResize && sj.Params["mode"] == resizeNova && sj.Entities["server_id"] == serverID && sj.Status == JobSuccess {
-				subs = append(subs, sj)
-			}
-		}
-	}
-	if len(subs) == 0 {
-		return nil
-	}
-	sort.Slice(subs, func(a, b int) bool { return subs[a].EndAt.Before(subs[b].EndAt) })
-	return subs[len(subs)-1]
-}
-
 // xaConfirmRevert is 5.21.3 confirmResize / 5.21.4 revertResize: the
 // server must be VERIFY_RESIZE (vm_state resized); 204, no body. The
 // reference lists no 409 for either, so a wrong state is 400 Ecs.0220.
@@ -335,15 +320,13 @@ func xaConfirmRevert(revert bool) actionFunc {
 		if srv.Status != StatusVerify {
 			return xaStateErr(http.StatusBadRequest, "server %s is %s; %s needs it VERIFY_RESIZE", srv.ID, srv.Status, what)
 		}
-		last := xaLastResize(c.P, srv.ID)
-		running := srv.PowerState == PowerRunning
-		if last != nil {
-			running = last.Params["was_running"] == "true"
-			if revert {
-				srv.FlavorID = last.Params["old_flavor"]
-			}
+		// The resize's success left the power state it restored (was the
+		// server running before), so it is the state to settle in.
+		if revert && srv.PrevFlavorID != "" {
+			srv.FlavorID = srv.PrevFlavorID
 		}
-		xaSetPower(srv, running)
+		srv.PrevFlavorID = ""
+		xaSetPower(srv, srv.PowerState == PowerRunning)
 		srv.TaskState = TaskNone
 		srv.Updated = c.Now
 		c.Dirty()
@@ -390,6 +373,7 @@ func init() {
 			case resizeNova:
 				xaSetPower(srv, running)
 				srv.Status, srv.VMState = StatusVerify, "resized"
+				srv.PrevFlavorID = sj.Params["old_flavor"]
 			default:
 				xaSetPower(srv, running)
 			}

@@ -172,8 +172,8 @@ func TestNovaResizeConfirmRevert(t *testing.T) {
 	wantErr(t, st, body, http.StatusBadRequest, "badRequest")
 	xaSettle(ts)
 	for _, id := range ids {
-		if s := xaServer(ts, id); s.Status != StatusVerify || s.VMState != "resized" || s.FlavorID != "c6.xlarge.2" {
-			t.Fatalf("after resize: %s %s %s", s.Status, s.VMState, s.FlavorID)
+		if s := xaServer(ts, id); s.Status != StatusVerify || s.VMState != "resized" || s.FlavorID != "c6.xlarge.2" || s.PrevFlavorID != "c6.large.2" {
+			t.Fatalf("after resize: %s %s %s (previous %q)", s.Status, s.VMState, s.FlavorID, s.PrevFlavorID)
 		}
 	}
 	if st, body := ts.do("POST", "/v2.1/"+ts.pid+"/servers/"+ids[0]+"/action", xaFixture(t, "5.21.3/request-1.json")); st != http.StatusNoContent {
@@ -189,6 +189,11 @@ func TestNovaResizeConfirmRevert(t *testing.T) {
 	if s := xaServer(ts, ids[1]); s.Status != StatusActive || s.FlavorID != "c6.large.2" {
 		t.Fatalf("reverted: %s %s", s.Status, s.FlavorID)
 	}
+	for _, id := range ids {
+		if s := xaServer(ts, id); s.PrevFlavorID != "" {
+			t.Fatalf("PrevFlavorID %q kept after confirm/revert", s.PrevFlavorID)
+		}
+	}
 }
 
 func TestResizeFailureRestoresServer(t *testing.T) {
@@ -202,4 +207,27 @@ func TestResizeFailureRestoresServer(t *testing.T) {
 	if s := xaServer(ts, id); s.FlavorID != "c6.large.2" || s.Status != StatusActive || s.TaskState != TaskNone {
 		t.Fatalf("after a failed resize: %s %s %q", s.FlavorID, s.Status, s.TaskState)
 	}
+}
+
+// 5.6.1 and the resize calls share one rule: every flavor resize_flavors
+// lists for a server is accepted by 5.21.1, and the one it leaves out (the
+// current flavor) is refused.
+func TestResizeAcceptsExactlyResizeFlavors(t *testing.T) {
+	ts := newTestSim(t)
+	ids := xaStopped(ts, len(ts.sim.cfg.Catalogue.Flavors))
+	_, b := ts.do("GET", ts.v1("/cloudservers/resize_flavors?instance_uuid="+ids[0]), nil)
+	listed := b["flavors"].([]any)
+	if len(listed) != len(ids)-1 {
+		t.Fatalf("resize_flavors lists %d of %d flavors", len(listed), len(ids))
+	}
+	for i, f := range listed {
+		ref := f.(map[string]any)["id"].(string)
+		st, body := ts.do("POST", "/v1.1/"+ts.pid+"/cloudservers/"+ids[i]+"/resize", map[string]any{"resize": map[string]any{"flavorRef": ref}})
+		if st != http.StatusOK {
+			t.Errorf("listed flavor %s refused: %d %v", ref, st, body)
+		}
+	}
+	last := ids[len(ids)-1]
+	st, body := ts.do("POST", "/v1.1/"+ts.pid+"/cloudservers/"+last+"/resize", map[string]any{"resize": map[string]any{"flavorRef": "c6.large.2"}})
+	wantErr(t, st, body, http.StatusBadRequest, CodeSameFlavor)
 }

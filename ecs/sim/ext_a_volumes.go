@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -60,14 +59,6 @@ type xaCreateVolumeReq struct {
 	} `json:"volume"`
 }
 
-// xaVolExtras are the 5.8.10 fields the core Volume type does not hold
-// (description, metadata). They are kept in the create sub-job's params,
-// which persist with the state.
-type xaVolExtras struct {
-	Description *string           `json:"description"`
-	Metadata    map[string]string `json:"metadata"`
-}
-
 // handleCreateVolume is 5.8.10 POST /v2.1/{tenant_id}/os-volumes.
 func (s *Sim) handleCreateVolume(c *Ctx) error {
 	var req xaCreateVolumeReq
@@ -122,15 +113,15 @@ func (s *Sim) handleCreateVolume(c *Ctx) error {
 	if v.DisplayName != nil {
 		vol.Name = *v.DisplayName
 	}
-	ex := xaVolExtras{Description: v.DisplayDescription, Metadata: map[string]string{}}
+	vol.Description = v.DisplayDescription
+	vol.Metadata = make(map[string]string, len(v.Metadata)+3)
 	for k, val := range v.Metadata {
-		ex.Metadata[k] = val
+		vol.Metadata[k] = val
 	}
 	// The example answer (5.8.10) shows the keys the service adds.
-	ex.Metadata["resourceSpecCode"] = vt.Name
-	ex.Metadata["resourceType"] = "hws.resource.type.volume"
-	ex.Metadata["billing"] = "1"
-	js, _ := json.Marshal(ex)
+	vol.Metadata["resourceSpecCode"] = vt.Name
+	vol.Metadata["resourceType"] = "hws.resource.type.volume"
+	vol.Metadata["billing"] = "1"
 	// An unknown AZ is not a 400: the volume is created and ends in
 	// status error (5.8.10 availability_zone).
 	fate := "available"
@@ -141,43 +132,24 @@ func (s *Sim) handleCreateVolume(c *Ctx) error {
 	c.Dirty()
 	c.Submit("createVolume", nil, []SubJobSpec{{Type: "createVolume", Op: OpCreateVolume,
 		Entities: map[string]string{"volume_id": vol.ID},
-		Params:   map[string]string{"extras": string(js), "fate": fate}}})
-	return c.JSON(http.StatusOK, map[string]any{"volume": xaVolumeView(vol, &ex)})
-}
-
-// xaExtrasIndex maps volume id to its 5.8.10 extras, read once per request.
-func xaExtrasIndex(p *ProjectState) map[string]*xaVolExtras {
-	out := map[string]*xaVolExtras{}
-	for _, j := range p.Jobs {
-		for _, sj := range j.SubJobs {
-			if sj.Op != OpCreateVolume {
-				continue
-			}
-			var ex xaVolExtras
-			if json.Unmarshal([]byte(sj.Params["extras"]), &ex) == nil {
-				out[sj.Entities["volume_id"]] = &ex
-			}
-		}
-	}
-	return out
+		Params:   map[string]string{"fate": fate}}})
+	return c.JSON(http.StatusOK, map[string]any{"volume": xaVolumeView(vol)})
 }
 
 // xaVolumeView is volume-R_Rep (5.8.10, 5.8.13), camelCase keys as tabled
 // (the examples' "dispalyName" is a typo, NOTE 5.8.11).
-func xaVolumeView(v *Volume, ex *xaVolExtras) map[string]any {
+func xaVolumeView(v *Volume) map[string]any {
 	atts := make([]map[string]string, 0, len(v.Attachments))
 	for _, a := range v.Attachments {
 		atts = append(atts, map[string]string{"device": a.Device, "id": v.ID, "serverId": a.ServerID, "volumeId": v.ID})
 	}
-	md := map[string]string{}
+	md := make(map[string]string, len(v.Metadata))
+	for k, val := range v.Metadata {
+		md[k] = val
+	}
 	var desc any
-	if ex != nil {
-		for k, val := range ex.Metadata {
-			md[k] = val
-		}
-		if ex.Description != nil {
-			desc = *ex.Description
-		}
+	if v.Description != nil {
+		desc = *v.Description
 	}
 	return map[string]any{
 		"id": v.ID, "displayName": v.Name, "displayDescription": desc, "status": v.Status,
@@ -194,7 +166,6 @@ func (s *Sim) handleListVolumes(deprecated bool) handlerFunc {
 		if deprecated && xaMicroversionAtLeast(c.R, 2, 36) {
 			return Errf(http.StatusNotFound, CodeNotFound, "os-volumes is not available from microversion 2.36; use the storage service API")
 		}
-		ex := xaExtrasIndex(c.P)
 		vols := make([]*Volume, 0, len(c.P.Volumes))
 		for _, v := range c.P.Volumes {
 			vols = append(vols, v)
@@ -207,7 +178,7 @@ func (s *Sim) handleListVolumes(deprecated bool) handlerFunc {
 		})
 		list := make([]map[string]any, 0, len(vols))
 		for _, v := range vols {
-			list = append(list, xaVolumeView(v, ex[v.ID]))
+			list = append(list, xaVolumeView(v))
 		}
 		return c.JSON(http.StatusOK, map[string]any{"volumes": list})
 	}
@@ -219,7 +190,7 @@ func (s *Sim) handleGetVolume(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"volume": xaVolumeView(v, xaExtrasIndex(c.P)[v.ID])})
+	return c.JSON(http.StatusOK, map[string]any{"volume": xaVolumeView(v)})
 }
 
 func xaVolume(c *Ctx, id string) (*Volume, error) {

@@ -28,6 +28,11 @@ func TestCreateVolumeFixtureAndStates(t *testing.T) {
 	if got["status"] != "available" || got["displayDescription"] != "test1" || md["testkey"] != "testvalue" {
 		t.Fatalf("after creation: %v", got)
 	}
+	// Description and metadata live on the volume itself, not in the
+	// create job's params.
+	if vs := ts.sim.project(ts.pid).Volumes[id]; vs.Description == nil || *vs.Description != "test1" || vs.Metadata["testkey"] != "testvalue" {
+		t.Fatalf("volume state: %+v", vs)
+	}
 	for _, path := range []string{"/v2.1/" + ts.pid + "/os-volumes", "/v2.1/" + ts.pid + "/os-volumes/detail", "/v2/" + ts.pid + "/os-volumes/detail"} {
 		st, body := ts.do("GET", path, nil)
 		if st != http.StatusOK || len(body["volumes"].([]any)) != 1 {

@@ -113,6 +113,10 @@ type Server struct {
 	PowerOnAfterBuild bool      `json:"power_on_after_build"`
 	Created           time.Time `json:"created"`
 	Updated           time.Time `json:"updated"`
+	// PrevFlavorID is the flavor before a 5.21.5 resize while the server
+	// waits in VERIFY_RESIZE: revertResize goes back to it; confirm and
+	// revert clear it.
+	PrevFlavorID string `json:"prev_flavor_id,omitempty"`
 	// Fault is set when a sub-job failed this server (status ERROR).
 	Fault string `json:"fault,omitempty"`
 }
@@ -150,6 +154,11 @@ type Volume struct {
 	AZ          string             `json:"az"`
 	Attachments []VolumeAttachment `json:"attachments"`
 	Created     time.Time          `json:"created"`
+	// Description and Metadata are what 5.8.10 was given (nil: not given;
+	// the description then shows as null). Disks made by a server create
+	// have neither.
+	Description *string           `json:"description,omitempty"`
+	Metadata    map[string]string `json:"metadata,omitempty"`
 }
 
 // VolumeAttachment is the volume side of an attachment.
