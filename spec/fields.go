@@ -204,6 +204,28 @@ func (o *objectInfo) labels() int {
 // setPos records where an object was written.
 func (o *objectInfo) setPos(v reflect.Value, p Pos) {
 	if o.pos >= 0 {
-		v.Field(o.pos).Set(reflect.ValueOf(p))
+		*v.Field(o.pos).Addr().Interface().(*Pos) = p // no boxing of p
 	}
+}
+
+// The fields of a field[T], by index, for setting one through reflection.
+const (
+	fieldV = iota
+	fieldPos
+	fieldSet
+	fieldSeen
+)
+
+// markSet marks a field[T] (reached through reflection) set at p.
+func markSet(fv reflect.Value, p Pos) {
+	*fv.Field(fieldPos).Addr().Interface().(*Pos) = p
+	fv.Field(fieldSet).SetBool(true)
+	fv.Field(fieldSeen).SetBool(true)
+}
+
+// appendZero appends a zero element to the slice list and returns its
+// index, so an object is decoded in place rather than copied in.
+func appendZero(list reflect.Value) int {
+	list.Set(reflect.Append(list, reflect.Zero(list.Type().Elem())))
+	return list.Len() - 1
 }

@@ -398,10 +398,8 @@ func (d *hclDecoder) object(b *hclsyntax.Block, what string, o *objectInfo, v re
 // An object field may be given once (as a block, or for a short form as
 // an attribute); a list of objects is one block per item.
 func (d *hclDecoder) fields(body *hclsyntax.Body, what string, o *objectInfo, v reflect.Value) {
-	seen := map[string]bool{}
-	var lists []*fieldInfo
-	items := map[*fieldInfo]reflect.Value{}
-	itemsPos := map[*fieldInfo]Pos{}
+	var seen []string // object fields given once already
+	var listPos []Pos // where each list of objects (by field index) began
 	d.body(body, what, o.hclAttrs, o.hclBlocks, func(a *hclsyntax.Attribute) {
 		f := o.byHCL[a.Name]
 		fv := v.Field(f.index)
@@ -419,8 +417,8 @@ func (d *hclDecoder) fields(body *hclsyntax.Body, what string, o *objectInfo, v 
 		case kindSecret:
 			fv.Set(reflect.ValueOf(d.secret(a)))
 		case kindPtr: // the short form: user_data = "text"
-			if d.onceAttr(a.NameRange, seen[f.name], f.name) {
-				seen[f.name] = true
+			if d.onceAttr(a.NameRange, contains(seen, f.name), f.name) {
+				seen = append(seen, f.name)
 				p := reflect.New(f.typ)
 				f.elem.setPos(p.Elem(), d.rng(a.Expr.Range()))
 				d.str(a, p.Elem().Field(f.short).Addr().Interface().(*field[string]))
@@ -435,10 +433,10 @@ func (d *hclDecoder) fields(body *hclsyntax.Body, what string, o *objectInfo, v 
 		fv := v.Field(f.index)
 		switch f.kind {
 		case kindPtr, kindStruct:
-			if !d.once(blk, seen[f.name]) {
+			if !d.once(blk, contains(seen, f.name)) {
 				return
 			}
-			seen[f.name] = true
+			seen = append(seen, f.name)
 			if f.kind == kindStruct {
 				d.object(blk, f.name, f.elem, fv)
 				return
@@ -447,22 +445,22 @@ func (d *hclDecoder) fields(body *hclsyntax.Body, what string, o *objectInfo, v 
 			d.object(blk, f.name, f.elem, p.Elem())
 			fv.Set(p)
 		case kindItems:
-			item := reflect.New(f.typ).Elem()
-			d.object(blk, f.item, f.elem, item)
-			fv.Set(reflect.Append(fv, item))
+			d.object(blk, f.item, f.elem, fv.Index(appendZero(fv)))
 		case kindItemList:
-			list, ok := items[f]
-			if !ok {
-				lists = append(lists, f)
-				list, itemsPos[f] = reflect.Zero(fv.Field(0).Type()), d.blockPos(blk)
+			if listPos == nil {
+				listPos = make([]Pos, v.NumField())
 			}
-			item := reflect.New(f.typ).Elem()
-			d.object(blk, f.item, f.elem, item)
-			items[f] = reflect.Append(list, item)
+			list := fv.Field(fieldV)
+			if list.Len() == 0 {
+				listPos[f.index] = d.blockPos(blk)
+			}
+			d.object(blk, f.item, f.elem, list.Index(appendZero(list)))
 		}
 	})
-	for _, f := range lists {
-		setItems(v.Field(f.index), items[f], itemsPos[f])
+	for _, f := range o.fields {
+		if f.kind == kindItemList && listPos != nil && v.Field(f.index).Field(fieldV).Len() > 0 {
+			markSet(v.Field(f.index), listPos[f.index])
+		}
 	}
 }
 

@@ -471,34 +471,26 @@ func (d *yamlDecoder) field(f *fieldInfo, fv reflect.Value, n *yaml.Node, depth 
 		d.object(n, depth, f.name, f.elem, fv)
 	case kindItems:
 		d.seq(n, depth, f.name, func(e *yaml.Node, depth int) {
-			item := reflect.New(f.typ).Elem()
-			if d.object(e, depth, f.item, f.elem, item) {
-				fv.Set(reflect.Append(fv, item))
+			if last := appendZero(fv); !d.object(e, depth, f.item, f.elem, fv.Index(last)) {
+				fv.SetLen(last) // a broken item is dropped
+				if last == 0 {
+					fv.SetZero() // as if never appended: nil, not empty
+				}
 			}
 		})
 	case kindItemList:
-		fv.FieldByName("Seen").SetBool(true)
+		fv.Field(fieldSeen).SetBool(true)
 		m := d.deref(n, depth)
 		if m == nil {
 			return
 		}
-		items := reflect.Zero(fv.Field(0).Type())
+		list := fv.Field(fieldV)
 		if d.seq(m, depth, f.name, func(e *yaml.Node, depth int) {
-			item := reflect.New(f.typ).Elem()
-			d.object(e, depth, f.item, f.elem, item)
-			items = reflect.Append(items, item)
+			d.object(e, depth, f.item, f.elem, list.Index(appendZero(list)))
 		}) {
-			setItems(fv, items, d.pos(m))
+			markSet(fv, d.pos(m))
 		}
 	}
-}
-
-// setItems sets a field[[]T] through reflection: V, Pos, Set and Seen.
-func setItems(fv, items reflect.Value, p Pos) {
-	fv.FieldByName("V").Set(items)
-	fv.FieldByName("Pos").Set(reflect.ValueOf(p))
-	fv.FieldByName("Set").SetBool(true)
-	fv.FieldByName("Seen").SetBool(true)
 }
 
 // shortObject reads an object that may also be written as a single value
