@@ -23,6 +23,7 @@ type Sim struct {
 	cfg   Config
 	clock Clock
 	mux   *http.ServeMux
+	bare  *http.ServeMux // routes without {tenant_id} (tenantless_routes.go)
 
 	mu    sync.Mutex // guards state and store
 	state *State
@@ -63,6 +64,8 @@ func New(cfg Config) (*Sim, error) {
 	}
 	s.mux = http.NewServeMux()
 	s.registerRoutes(s.mux)
+	s.bare = http.NewServeMux()
+	s.registerTenantless(s.bare)
 	return s, nil
 }
 
@@ -70,7 +73,7 @@ func New(cfg Config) (*Sim, error) {
 func (s *Sim) Config() Config { return s.cfg }
 
 // Handler returns the HTTP handler serving the API and the /_sim admin prefix.
-func (s *Sim) Handler() http.Handler { return s.mux }
+func (s *Sim) Handler() http.Handler { return http.HandlerFunc(s.dispatch) }
 
 // freshState returns an empty cloud with one project per configured tenant.
 func (s *Sim) freshState() *State {

@@ -1,0 +1,56 @@
+package sim
+
+import (
+	"net/http"
+	"strings"
+)
+
+// Routes without a {tenant_id} segment. 5.8.7 and 5.8.8 are
+// GET /v2.1/servers/{server_id}/block_device[/{volume_id}]: in one
+// ServeMux those patterns overlap /v2.1/{tenant_id}/servers/... (a tenant
+// literally named "servers") with neither more specific, and ServeMux
+// panics. A project id is never "servers", so every path starting
+// /v2.1/servers/ is tried on a second mux first; what it does not serve
+// falls through to the main mux unchanged (its JSON 404 included).
+
+// tenantlessPrefix is the path prefix of the tenant-less routes.
+const tenantlessPrefix = "/v2.1/servers/"
+
+// registerTenantless registers the routes of the second mux. The caller's
+// project is the token's (or X-Project-Id with AK/SK), as for every route.
+func (s *Sim) registerTenantless(mux *http.ServeMux) {
+	s.register(mux, "GET /v2.1/servers/{server_id}/block_device", routeOpts{style: StyleCommunity}, s.handleBlockDeviceList)
+	s.register(mux, "GET /v2.1/servers/{server_id}/block_device/{volume_id}", routeOpts{style: StyleCommunity}, s.handleBlockDevice)
+}
+
+// dispatch routes a request to the tenant-less mux when one of its
+// patterns matches, else to the main mux.
+func (s *Sim) dispatch(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, tenantlessPrefix) {
+		// Handler only tells whether a pattern matches; ServeHTTP then
+		// routes again and sets the path values.
+		if _, pattern := s.bare.Handler(r); pattern != "" {
+			s.bare.ServeHTTP(w, r)
+			return
+		}
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// handleBlockDeviceList is 5.8.7. The reference's title and description
+// say "list of disks", its table types the key volumeAttachment as a
+// volumeAttachments object and its example shows one object. The simulator
+// answers the key of the table and example with a list of the server's
+// disks (5.8.3's elements), since one object cannot describe two disks
+// (api-notes: 5.8.7).
+func (s *Sim) handleBlockDeviceList(c *Ctx) error {
+	srv, err := c.Server(c.R.PathValue("server_id"))
+	if err != nil {
+		return err
+	}
+	list := make([]map[string]any, 0, len(srv.Volumes))
+	for i := range srv.Volumes {
+		list = append(list, xaBlockDevice(c, srv, i))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"volumeAttachment": list})
+}
