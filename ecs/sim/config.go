@@ -231,7 +231,8 @@ func DefaultConfig() Config {
 			OpChangeOS:       120 * time.Second,
 			OpCreateVolume:   10 * time.Second,
 			OpDeleteVolume:   10 * time.Second,
-			opAddGroupMember: 5 * time.Second, // a scheduler-hint update, no VM work
+			opAddGroupMember: 5 * time.Second,   // a scheduler-hint update, no VM work
+			OpRebuild:        120 * time.Second, // like changeOS: a new system disk image
 		},
 		DefaultDuration: 15 * time.Second,
 		Jitter:          0.2,
