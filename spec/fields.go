@@ -226,6 +226,9 @@ func markSet(fv reflect.Value, p Pos) {
 // appendZero appends a zero element to the slice list and returns its
 // index, so an object is decoded in place rather than copied in.
 func appendZero(list reflect.Value) int {
-	list.Set(reflect.Append(list, reflect.Zero(list.Type().Elem())))
-	return list.Len() - 1
+	n := list.Len()
+	list.Grow(1) // unlike reflect.Append, no new slice header to allocate
+	list.SetLen(n + 1)
+	list.Index(n).SetZero() // the spare capacity may hold a dropped item
+	return n
 }
