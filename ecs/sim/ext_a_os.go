@@ -163,30 +163,18 @@ func (s *Sim) handleChangeOS(reinstall bool) handlerFunc {
 }
 
 func init() {
-	registerEffect(OpChangeOS, Effect{
-		Success: func(p *ProjectState, sj *SubJob) error {
-			srv := p.Servers[sj.Entities["server_id"]]
-			if srv == nil {
-				return fmt.Errorf("server %s no longer exists", sj.Entities["server_id"])
-			}
+	registerEffect(OpChangeOS, serverEffect(serverPhases{
+		Success: func(srv *Server, sj *SubJob) {
 			srv.ImageID = sj.Params["image_id"]
 			srv.KeyName = sj.Params["key_name"]
 			srv.AdminPasswordSet = sj.Params["password_set"] == "true"
 			srv.UserDataHash = sj.Params["user_data_hash"]
 			xaSetPower(srv, false)
-			srv.TaskState, srv.Fault = TaskNone, ""
-			srv.Updated = sj.EndAt
-			return nil
+			srv.Fault = ""
 		},
-		Fail: func(p *ProjectState, sj *SubJob) error {
-			srv := p.Servers[sj.Entities["server_id"]]
-			if srv == nil {
-				return nil
-			}
-			srv.Status, srv.VMState, srv.TaskState = StatusError, "error", TaskNone
+		Fail: func(srv *Server, sj *SubJob) {
+			srv.Status, srv.VMState = StatusError, "error"
 			srv.Fault = xaOSFailPrefix + sj.FailReason
-			srv.Updated = sj.EndAt
-			return nil
 		},
-	})
+	}))
 }

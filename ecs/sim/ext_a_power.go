@@ -130,26 +130,16 @@ func xaActionLock(lock bool) actionFunc {
 }
 
 func init() {
-	registerEffect(OpPower, Effect{
-		Start: func(p *ProjectState, sj *SubJob) error {
-			srv := p.Servers[sj.Entities["server_id"]]
-			if srv == nil {
-				return fmt.Errorf("server %s no longer exists", sj.Entities["server_id"])
-			}
+	registerEffect(OpPower, serverEffect(serverPhases{
+		Start: func(srv *Server, sj *SubJob) {
 			switch sj.Params["action"] {
 			case "reboot-SOFT":
 				srv.Status = StatusReboot
 			case "reboot-HARD":
 				srv.Status = StatusHardBoot
 			}
-			srv.Updated = sj.StartAt
-			return nil
 		},
-		Success: func(p *ProjectState, sj *SubJob) error {
-			srv := p.Servers[sj.Entities["server_id"]]
-			if srv == nil {
-				return fmt.Errorf("server %s no longer exists", sj.Entities["server_id"])
-			}
+		Success: func(srv *Server, sj *SubJob) {
 			switch sj.Params["action"] {
 			case "start", "reboot-SOFT", "reboot-HARD":
 				xaSetPower(srv, true)
@@ -157,21 +147,11 @@ func init() {
 			default: // stop-SOFT, stop-HARD
 				xaSetPower(srv, false)
 			}
-			srv.TaskState = TaskNone
 			srv.Fault = ""
-			srv.Updated = sj.EndAt
-			return nil
 		},
-		Fail: func(p *ProjectState, sj *SubJob) error {
-			srv := p.Servers[sj.Entities["server_id"]]
-			if srv == nil {
-				return nil
-			}
+		Fail: func(srv *Server, sj *SubJob) {
 			srv.Status = sj.Params["prior_status"]
-			srv.TaskState = TaskNone
 			srv.Fault = "power action failed: " + sj.FailReason
-			srv.Updated = sj.EndAt
-			return nil
 		},
-	})
+	}))
 }

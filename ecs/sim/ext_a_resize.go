@@ -344,26 +344,15 @@ func xaSetPower(srv *Server, running bool) {
 }
 
 func init() {
-	registerEffect(OpResize, Effect{
-		Start: func(p *ProjectState, sj *SubJob) error {
-			srv := p.Servers[sj.Entities["server_id"]]
-			if srv == nil {
-				return fmt.Errorf("server %s no longer exists", sj.Entities["server_id"])
-			}
+	registerEffect(OpResize, serverEffect(serverPhases{
+		Start: func(srv *Server, sj *SubJob) {
 			srv.Status, srv.TaskState = StatusResize, TaskResizing
 			if sj.Params["mode"] == resizeWithStop || sj.Params["mode"] == resizeNova {
 				srv.PowerState = PowerShutdown
 			}
-			srv.Updated = sj.StartAt
-			return nil
 		},
-		Success: func(p *ProjectState, sj *SubJob) error {
-			srv := p.Servers[sj.Entities["server_id"]]
-			if srv == nil {
-				return fmt.Errorf("server %s no longer exists", sj.Entities["server_id"])
-			}
+		Success: func(srv *Server, sj *SubJob) {
 			srv.FlavorID = sj.Params["flavor"]
-			srv.TaskState = TaskNone
 			running := sj.Params["was_running"] == "true"
 			switch sj.Params["mode"] {
 			case resizeOffline:
@@ -377,20 +366,11 @@ func init() {
 			default:
 				xaSetPower(srv, running)
 			}
-			srv.Updated = sj.EndAt
-			return nil
 		},
-		Fail: func(p *ProjectState, sj *SubJob) error {
-			srv := p.Servers[sj.Entities["server_id"]]
-			if srv == nil {
-				return nil
-			}
+		Fail: func(srv *Server, sj *SubJob) {
 			// A failed resize leaves the old flavor and the old power state.
 			xaSetPower(srv, sj.Params["was_running"] == "true")
-			srv.TaskState = TaskNone
 			srv.Fault = "resize failed: " + sj.FailReason
-			srv.Updated = sj.EndAt
-			return nil
 		},
-	})
+	}))
 }

@@ -522,6 +522,16 @@ func xaBlockDevice(c *Ctx, srv *Server, i int) map[string]any {
 	}
 }
 
+// xaBlockDevices is every disk of srv as volumeAttachments elements, boot
+// disk first (5.8.3, 5.8.7).
+func xaBlockDevices(c *Ctx, srv *Server) []map[string]any {
+	list := make([]map[string]any, 0, len(srv.Volumes))
+	for i := range srv.Volumes {
+		list = append(list, xaBlockDevice(c, srv, i))
+	}
+	return list
+}
+
 // handleBlockDevice is 5.8.4 GET /v1/{tenant_id}/cloudservers/{server_id}/block_device/{volume_id}.
 func (s *Sim) handleBlockDevice(c *Ctx) error {
 	srv, err := c.Server(c.R.PathValue("server_id"))
@@ -543,13 +553,9 @@ func (s *Sim) handleBlockDevices(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	list := make([]map[string]any, 0, len(srv.Volumes))
-	for i := range srv.Volumes {
-		list = append(list, xaBlockDevice(c, srv, i))
-	}
 	n := len(srv.Volumes)
 	return c.JSON(http.StatusOK, map[string]any{
-		"volumeAttachments": list,
+		"volumeAttachments": xaBlockDevices(c, srv),
 		"attachableQuantity": map[string]int{
 			"free_scsi": max(0, xaMaxDisks-n),
 			"free_disk": max(0, xaMaxDisks-n),

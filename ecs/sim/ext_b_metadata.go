@@ -118,12 +118,9 @@ func (s *Sim) handleMetadataMerge(c *Ctx) error {
 	for k, v := range md {
 		merged[k] = v
 	}
-	if err := checkMetadataCount(c.P, merged); err != nil {
+	if err := setMetadata(c, srv, merged); err != nil {
 		return err
 	}
-	srv.Metadata = merged
-	srv.Updated = c.Now
-	c.Dirty()
 	return c.JSON(http.StatusOK, map[string]any{"metadata": orEmptyMap(srv.Metadata)})
 }
 
@@ -139,21 +136,9 @@ func (s *Sim) handleMetadataReplace(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	next := map[string]string{}
-	for k, v := range srv.Metadata {
-		if systemMetadataKey(k) {
-			next[k] = v
-		}
-	}
-	for k, v := range md {
-		next[k] = v
-	}
-	if err := checkMetadataCount(c.P, next); err != nil {
+	if err := setMetadata(c, srv, replaceUserMetadata(srv.Metadata, md)); err != nil {
 		return err
 	}
-	srv.Metadata = next
-	srv.Updated = c.Now
-	c.Dirty()
 	return c.JSON(http.StatusOK, map[string]any{"metadata": orEmptyMap(md)})
 }
 
@@ -204,12 +189,9 @@ func (s *Sim) handleMetadataPutKey(c *Ctx) error {
 	}
 	next := cloneTagMap(srv.Metadata)
 	next[key] = v
-	if err := checkMetadataCount(c.P, next); err != nil {
+	if err := setMetadata(c, srv, next); err != nil {
 		return err
 	}
-	srv.Metadata = next
-	srv.Updated = c.Now
-	c.Dirty()
 	return c.JSON(http.StatusOK, map[string]any{"meta": map[string]string{key: v}})
 }
 
@@ -243,6 +225,33 @@ func (s *Sim) handleMetadataDeleteKey(c *Ctx) error {
 
 func metadataKeyNotFound(serverID, key string) error {
 	return Errf(http.StatusNotFound, CodeNotFound, fmt.Sprintf("server %s has no metadata key %q", serverID, key))
+}
+
+// setMetadata makes next the server's metadata after checking the item
+// quota; every metadata write (5.9.x, the rebuild action) ends here.
+func setMetadata(c *Ctx, srv *Server, next map[string]string) error {
+	if err := checkMetadataCount(c.P, next); err != nil {
+		return err
+	}
+	srv.Metadata = next
+	srv.Updated = c.Now
+	c.Dirty()
+	return nil
+}
+
+// replaceUserMetadata is cur with every user item replaced by md's; the
+// system keys (systemMetadataKey) stay.
+func replaceUserMetadata(cur, md map[string]string) map[string]string {
+	next := make(map[string]string, len(md)+2)
+	for k, v := range cur {
+		if systemMetadataKey(k) {
+			next[k] = v
+		}
+	}
+	for k, v := range md {
+		next[k] = v
+	}
+	return next
 }
 
 func cloneTagMap(m map[string]string) map[string]string {

@@ -47,29 +47,17 @@ type rebuildBody struct {
 
 func init() {
 	registerAction("rebuild", false, actionRebuild)
-	registerEffect(OpRebuild, Effect{
-		Success: func(p *ProjectState, sj *SubJob) error {
-			srv := p.Servers[sj.Entities["server_id"]]
-			if srv == nil {
-				return fmt.Errorf("server %s no longer exists", sj.Entities["server_id"])
-			}
+	registerEffect(OpRebuild, serverEffect(serverPhases{
+		Success: func(srv *Server, sj *SubJob) {
 			srv.ImageID = sj.Params["image_id"]
 			xaSetPower(srv, sj.Params["was_running"] == "true")
-			srv.TaskState, srv.Fault = TaskNone, ""
-			srv.Updated = sj.EndAt
-			return nil
+			srv.Fault = ""
 		},
-		Fail: func(p *ProjectState, sj *SubJob) error {
-			srv := p.Servers[sj.Entities["server_id"]]
-			if srv == nil {
-				return nil
-			}
-			srv.Status, srv.VMState, srv.TaskState = StatusError, "error", TaskNone
+		Fail: func(srv *Server, sj *SubJob) {
+			srv.Status, srv.VMState = StatusError, "error"
 			srv.Fault = "rebuild failed: " + sj.FailReason
-			srv.Updated = sj.EndAt
-			return nil
 		},
-	})
+	}))
 }
 
 func actionRebuild(c *Ctx, srv *Server, raw json.RawMessage) error {
@@ -118,19 +106,9 @@ func actionRebuild(c *Ctx, srv *Server, raw json.RawMessage) error {
 		}
 	}
 	if b.Metadata != nil {
-		next := make(map[string]string, len(b.Metadata))
-		for k, v := range srv.Metadata {
-			if systemMetadataKey(k) {
-				next[k] = v
-			}
-		}
-		for k, v := range b.Metadata {
-			next[k] = v
-		}
-		if err := checkMetadataCount(c.P, next); err != nil {
+		if err := setMetadata(c, srv, replaceUserMetadata(srv.Metadata, b.Metadata)); err != nil {
 			return err
 		}
-		srv.Metadata = next
 	}
 	if b.Name != nil {
 		srv.Name = *b.Name

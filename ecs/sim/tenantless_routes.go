@@ -48,9 +48,5 @@ func (s *Sim) handleBlockDeviceList(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	list := make([]map[string]any, 0, len(srv.Volumes))
-	for i := range srv.Volumes {
-		list = append(list, xaBlockDevice(c, srv, i))
-	}
-	return c.JSON(http.StatusOK, map[string]any{"volumeAttachment": list})
+	return c.JSON(http.StatusOK, map[string]any{"volumeAttachment": xaBlockDevices(c, srv)})
 }
