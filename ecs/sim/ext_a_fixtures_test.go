@@ -1,9 +1,7 @@
 package sim
 
 import (
-	"encoding/json"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,19 +14,7 @@ import (
 // preparer below fails the test, so a new example is never skipped
 // silently.
 func TestExtAReferenceExamplesAccepted(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "reference", "index.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var index []struct {
-		Section string `json:"section"`
-		Kind    string `json:"kind"`
-		File    string `json:"file"`
-		Valid   bool   `json:"valid"`
-	}
-	if err := json.Unmarshal(data, &index); err != nil {
-		t.Fatal(err)
-	}
+	index := loadFixtures(t)
 	type env struct {
 		ts               *testSim
 		running, stopped string

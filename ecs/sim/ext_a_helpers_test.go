@@ -18,7 +18,7 @@ import (
 // exist in the simulator.
 func xaFixture(t *testing.T, file string) map[string]any {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "reference", file))
+	data, err := os.ReadFile(filepath.Join(fixtureDir, file))
 	if err != nil {
 		t.Fatalf("fixture %s: %v", file, err)
 	}

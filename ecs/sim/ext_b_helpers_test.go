@@ -55,40 +55,21 @@ func xbDoH(ts *testSim, method, path string, body any, hdr http.Header) (int, ma
 // xbV21 returns "/v2.1/<project>" + rest.
 func xbV21(ts *testSim, rest string) string { return "/v2.1/" + ts.pid + rest }
 
-// xbFixture is one request example of testdata/reference/index.json.
-type xbFixture struct {
-	Section string `json:"section"`
-	Kind    string `json:"kind"`
-	Method  string `json:"method"`
-	Path    string `json:"path"`
-	File    string `json:"file"`
-	Valid   bool   `json:"valid"`
-	Note    string `json:"note"`
-}
-
 // xbFixtures returns the request examples of the given sections, with
 // their bodies, in index order.
-func xbFixtures(t *testing.T, sections ...string) map[xbFixture][]byte {
+func xbFixtures(t *testing.T, sections ...string) map[fixtureEntry][]byte {
 	t.Helper()
-	dir := filepath.Join("..", "..", "testdata", "reference")
-	raw, err := os.ReadFile(filepath.Join(dir, "index.json"))
-	if err != nil {
-		t.Fatalf("fixtures: %v", err)
-	}
-	var all []xbFixture
-	if err := json.Unmarshal(raw, &all); err != nil {
-		t.Fatalf("fixtures index: %v", err)
-	}
+	all := loadFixtures(t)
 	want := map[string]bool{}
 	for _, s := range sections {
 		want[s] = true
 	}
-	out := map[xbFixture][]byte{}
+	out := map[fixtureEntry][]byte{}
 	for _, f := range all {
 		if f.Kind != "request" || !want[f.Section] {
 			continue
 		}
-		body, err := os.ReadFile(filepath.Join(dir, f.File))
+		body, err := os.ReadFile(filepath.Join(fixtureDir, f.File))
 		if err != nil {
 			t.Fatalf("fixture %s: %v", f.File, err)
 		}
