@@ -44,20 +44,31 @@ type xaDeleteNICsReq struct {
 	NICs []xaIDRef `json:"nics"`
 }
 
+// xaNICTarget is the path's server for a 5.7.1/5.7.2 change of n NICs:
+// changeable (404/409), at least one NIC named (400, "give at least one
+// <item>"), ACTIVE or SHUTOFF and idle (409, refused for <what>).
+func xaNICTarget(c *Ctx, n int, item, what string) (*Server, error) {
+	srv, err := c.ServerForChange(c.R.PathValue("server_id"))
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, BadRequest("nics is empty; give at least one " + item)
+	}
+	if err := xaRequireStatus(http.StatusConflict, srv, what, StatusActive, StatusShutoff); err != nil {
+		return nil, err
+	}
+	return srv, nil
+}
+
 // handleAddNICs is 5.7.1 POST /v1/{tenant_id}/cloudservers/{server_id}/nics.
 func (s *Sim) handleAddNICs(c *Ctx) error {
 	var req xaAddNICsReq
 	if err := c.Decode(&req); err != nil {
 		return err
 	}
-	srv, err := c.ServerForChange(c.R.PathValue("server_id"))
+	srv, err := xaNICTarget(c, len(req.NICs), "NIC to add", "adding NICs")
 	if err != nil {
-		return err
-	}
-	if len(req.NICs) == 0 {
-		return BadRequest("nics is empty; give at least one NIC to add")
-	}
-	if err := xaRequireStatus(http.StatusConflict, srv, "adding NICs", StatusActive, StatusShutoff); err != nil {
 		return err
 	}
 	pending := len(xaPending(c.P, OpAddNIC, srv.ID))
@@ -182,14 +193,8 @@ func (s *Sim) handleDeleteNICs(c *Ctx) error {
 	if err := c.Decode(&req); err != nil {
 		return err
 	}
-	srv, err := c.ServerForChange(c.R.PathValue("server_id"))
+	srv, err := xaNICTarget(c, len(req.NICs), "NIC port id to delete", "deleting NICs")
 	if err != nil {
-		return err
-	}
-	if len(req.NICs) == 0 {
-		return BadRequest("nics is empty; give at least one NIC port id to delete")
-	}
-	if err := xaRequireStatus(http.StatusConflict, srv, "deleting NICs", StatusActive, StatusShutoff); err != nil {
 		return err
 	}
 	primary := xaPrimaryPort(srv)
