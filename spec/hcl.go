@@ -40,7 +40,7 @@ func parseHCL(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawFl
 	vars := map[string]string{}
 	d.ip = &interp{vars: vars, env: opts.lookupEnv(), sink: sink}
 	for _, b := range body.Blocks {
-		if b.Type == "variable" {
+		if b.Type == variablesField.block {
 			d.variable(b, vars)
 		}
 	}

@@ -186,8 +186,10 @@ type rawIgnore struct {
 	Pos              Pos
 }
 
-// The field tables of the objects the front ends start from.
+// The field tables of the objects the front ends start from, and the
+// fleet's variables field, which they read before the walk.
 var (
 	fleetObject     = objectOf(reflect.TypeFor[rawFleet]())
 	secretRefObject = objectOf(reflect.TypeFor[rawSecretRef]())
+	variablesField  = fleetObject.byName["variables"]
 )

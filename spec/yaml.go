@@ -78,7 +78,7 @@ func parseYAML(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawF
 	d.ip = &interp{vars: vars, env: opts.lookupEnv(), sink: sink}
 	// Variables first: every other value may refer to them.
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		if root.Content[i].Value == "variables" {
+		if root.Content[i].Value == variablesField.name {
 			d.variables(root.Content[i+1], vars)
 		}
 	}
