@@ -41,6 +41,15 @@ func (c *Ctx) JSON(status int, v any) error {
 	return nil
 }
 
+// rawJSON writes an already encoded JSON body (ending in a newline, as
+// c.JSON's answers do) with status.
+func (c *Ctx) rawJSON(status int, body []byte) error {
+	c.W.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	c.W.WriteHeader(status)
+	_, _ = c.W.Write(body)
+	return nil
+}
+
 // NoContent writes status with no body (204, 202).
 func (c *Ctx) NoContent(status int) error {
 	c.W.WriteHeader(status)

@@ -166,11 +166,33 @@ func (s *Sim) handleListServers(c *Ctx) error {
 		return c.JSON(http.StatusOK, map[string]any{"count": len(matched)})
 	}
 	from := (page - 1) * limit
-	out := make([]*serverV1View, 0, min(limit, len(matched)))
-	for i := from; i < len(matched) && i < from+limit; i++ {
-		out = append(out, s.serverV1(c.P, matched[i]))
+	return c.rawJSON(http.StatusOK, appendServerPage(make([]byte, 0, 64+3<<10*min(limit, len(matched))), len(matched), pageOf(matched, from, limit), func(srv *Server) *serverV1View {
+		return s.serverV1(c.P, srv)
+	}))
+}
+
+// pageOf is list[from:from+limit], clipped.
+func pageOf(list []*Server, from, limit int) []*Server {
+	if from >= len(list) {
+		return nil
 	}
-	return c.JSON(http.StatusOK, map[string]any{"count": len(matched), "servers": out})
+	return list[from:min(from+limit, len(list))]
+}
+
+// appendServerPage encodes {"count":n,"servers":[...]} plus a newline,
+// byte for byte what encoding/json makes of the same map (keys sorted),
+// with each server through serverV1View.appendJSON (server_json.go).
+func appendServerPage(b []byte, count int, page []*Server, view func(*Server) *serverV1View) []byte {
+	b = append(b, `{"count":`...)
+	b = strconv.AppendInt(b, int64(count), 10)
+	b = append(b, `,"servers":[`...)
+	for i, srv := range page {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = view(srv).appendJSON(b)
+	}
+	return append(b, "]}\n"...)
 }
 
 func hasIP(srv *Server, ip string) bool {
