@@ -58,21 +58,25 @@ func serverListLess(a, b *Server) int {
 
 // serversInOrder returns every server of the project in list order. The
 // order is cached and reused while the set of servers is the same one (the
-// same *Server values under the same ids): checking that is one map lookup
-// per server plus one comparison with its neighbour (so even a sort key
-// edited in place is noticed), far cheaper than sorting 10k servers on
-// every page. The returned slice is shared: callers must not modify it.
+// same *Server values): each server remembers its position in the cached
+// order, so checking the set is one pass over the map without hashing, and
+// one comparison per neighbour pair notices a sort key edited in place.
+// That is far cheaper than sorting 10k servers on every page. The returned
+// slice is shared: callers must not modify it.
 func (p *ProjectState) serversInOrder() []*Server {
-	if p.listOrder != nil && len(p.listOrder) == len(p.Servers) {
+	if order := p.listOrder; order != nil && len(order) == len(p.Servers) {
 		valid := true
-		for i, srv := range p.listOrder {
-			if p.Servers[srv.ID] != srv || i > 0 && serverListLess(p.listOrder[i-1], srv) > 0 {
+		for _, srv := range p.Servers {
+			if srv.listPos < 0 || srv.listPos >= len(order) || order[srv.listPos] != srv {
 				valid = false
 				break
 			}
 		}
+		for i := 1; valid && i < len(order); i++ {
+			valid = serverListLess(order[i-1], order[i]) <= 0
+		}
 		if valid {
-			return p.listOrder
+			return order
 		}
 	}
 	order := make([]*Server, 0, len(p.Servers))
@@ -80,6 +84,9 @@ func (p *ProjectState) serversInOrder() []*Server {
 		order = append(order, srv)
 	}
 	slices.SortFunc(order, serverListLess)
+	for i, srv := range order {
+		srv.listPos = i
+	}
 	p.listOrder = order
 	return order
 }

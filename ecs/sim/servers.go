@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/ecsfleet/ecsfleet/ecs/rules"
@@ -166,10 +167,23 @@ func (s *Sim) handleListServers(c *Ctx) error {
 		return c.JSON(http.StatusOK, map[string]any{"count": len(matched)})
 	}
 	from := (page - 1) * limit
-	return c.rawJSON(http.StatusOK, appendServerPage(make([]byte, 0, 64+3<<10*min(limit, len(matched))), len(matched), pageOf(matched, from, limit), func(srv *Server) *serverV1View {
+	pg := pageOf(matched, from, limit)
+	buf := pageBufs.Get().(*[]byte)
+	defer pageBufs.Put(buf)
+	if need := 64 + 3<<10*len(pg); cap(*buf) < need { // ~3 KB per server: grow once
+		*buf = make([]byte, 0, need)
+	}
+	*buf = appendServerPage((*buf)[:0], len(matched), pg, func(srv *Server) *serverV1View {
 		return s.serverV1(c.P, srv)
-	}))
+	})
+	return c.rawJSON(http.StatusOK, *buf)
 }
+
+// pageBufs recycles the encode buffers of list pages (a few MB each for
+// 1,000 servers), which would otherwise be garbage after every page. The
+// handler holds the state lock, but pages of different simulators may be
+// encoded at once, hence a pool rather than one buffer.
+var pageBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
 
 // pageOf is list[from:from+limit], clipped.
 func pageOf(list []*Server, from, limit int) []*Server {

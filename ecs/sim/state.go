@@ -119,6 +119,10 @@ type Server struct {
 	PrevFlavorID string `json:"prev_flavor_id,omitempty"`
 	// Fault is set when a sub-job failed this server (status ERROR).
 	Fault string `json:"fault,omitempty"`
+
+	// listPos is the server's index in its project's cached list order
+	// (ProjectState.serversInOrder); derived, never persisted.
+	listPos int
 }
 
 // NIC is one network interface (port) of a server.
