@@ -289,6 +289,9 @@ func (b *builder) userData(r *rawUserData) *UserData {
 	case !r.Content.Set:
 		b.sink.errorf(r.Pos, "user_data needs content or file")
 	}
+	if u.Sensitive {
+		b.sink.red.value(u.Content) // never quoted in a diagnostic, wherever it came from
+	}
 	if err := rules.UserData([]byte(u.Content)); err != nil && !r.File.Set {
 		b.sink.errorf(r.Pos, "%s", err.Error())
 	}
@@ -301,6 +304,7 @@ func (b *builder) userData(r *rawUserData) *UserData {
 // without the secrets that plan and apply will have.
 func (b *builder) secret(r *rawSecret, set string, allowLiteral bool) *Secret {
 	s := &Secret{kind: r.Kind, ref: r.Ref, value: r.Value, env: b.opts.lookupEnv(), Pos: r.Pos}
+	b.sink.red.value(r.Value)
 	switch r.Kind {
 	case secretLiteral:
 		if !allowLiteral {
@@ -321,6 +325,7 @@ func (b *builder) secret(r *rawSecret, set string, allowLiteral bool) *Secret {
 		b.sink.warnf(r.Pos, "admin_password of server set %q cannot be checked now: %s", set, err.Error()).hint("plan and apply will need it")
 		return s
 	}
+	b.sink.red.value(v)
 	if err := rules.Password(v); err != nil {
 		b.sink.errorf(r.Pos, "admin_password of server set %q (%s): %s", set, s.String(), err.Error())
 	}

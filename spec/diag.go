@@ -67,6 +67,10 @@ type Diagnostic struct {
 	Pos      Pos
 	Message  string
 	Hint     string
+	// Masks are the columns of the source line at Pos that hold a secret
+	// (a literal password, sensitive user data, a variable file's value):
+	// Render prints them as '*'. The loaders fill it in; see redact.go.
+	Masks []Span
 }
 
 // Error renders the diagnostic on one line (plus the hint).
@@ -127,6 +131,7 @@ type diagSink struct {
 	diags  Diagnostics
 	capped bool
 	spare  Diagnostic
+	red    redactor // what the load knows to be secret
 }
 
 func (s *diagSink) add(sev Severity, p Pos, format string, args []any) *Diagnostic {

@@ -25,6 +25,9 @@ import (
 //	         (user_data: "text"); in HCL it is then also an attribute.
 //	early    the front end reads this field before all others (variables,
 //	         which every other value may refer to); the walk skips it.
+//	secretif=F  the value is a secret when bool field F of the same object
+//	         is true (user_data content with sensitive: true): diagnostics
+//	         then mask its source lines (redact.go).
 
 // fieldKind is how a field's value is read, chosen by its Go type.
 type fieldKind int
@@ -45,16 +48,17 @@ const (
 
 // fieldInfo is one field of an object.
 type fieldInfo struct {
-	name  string // YAML key, HCL attribute or block name
-	block string // HCL block name; "" when an attribute
-	attr  bool   // HCL accepts it as an attribute
-	item  string // for lists of objects: the name of one item
-	label bool   // HCL: the block label
-	short int    // index of the field a single value fills; -1 if none
-	kind  fieldKind
-	index int          // position in the Go struct
-	elem  *objectInfo  // for object-valued fields
-	typ   reflect.Type // the struct type of elem (for allocation)
+	name     string // YAML key, HCL attribute or block name
+	block    string // HCL block name; "" when an attribute
+	attr     bool   // HCL accepts it as an attribute
+	item     string // for lists of objects: the name of one item
+	label    bool   // HCL: the block label
+	short    int    // index of the field a single value fills; -1 if none
+	secretIf int    // index of the bool field that makes the value secret; -1 if none
+	kind     fieldKind
+	index    int          // position in the Go struct
+	elem     *objectInfo  // for object-valued fields
+	typ      reflect.Type // the struct type of elem (for allocation)
 }
 
 // objectInfo is one object of the language: its fields in declaration
@@ -102,7 +106,7 @@ func buildObject(t reflect.Type) *objectInfo {
 		if !ok {
 			continue
 		}
-		f := fieldInfo{index: i, short: -1}
+		f := fieldInfo{index: i, short: -1, secretIf: -1}
 		parts := strings.Split(tag, ",")
 		f.name = parts[0]
 		var short string
@@ -119,6 +123,12 @@ func buildObject(t reflect.Type) *objectInfo {
 				short = v
 			case "early":
 				f.kind = kindEarly
+			case "secretif":
+				flag, ok := t.FieldByName(v)
+				if !ok || flag.Type != reflect.TypeFor[field[bool]]() || len(flag.Index) != 1 {
+					panic(fmt.Sprintf("spec: %s.%s: secretif=%s is not a bool field", t.Name(), sf.Name, v))
+				}
+				f.secretIf = flag.Index[0]
 			default:
 				panic(fmt.Sprintf("spec: %s.%s: unknown fleet tag option %q", t.Name(), sf.Name, opt))
 			}

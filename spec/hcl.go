@@ -17,9 +17,10 @@ import (
 // the same messages and hints, and so that ${env.X} given as a password
 // stays a reference instead of being evaluated into the model.
 type hclDecoder struct {
-	file string
-	sink *diagSink
-	ip   *interp
+	file    string
+	sink    *diagSink
+	ip      *interp
+	varDefs map[string]hcl.Range // where each variable's default is written
 }
 
 func parseHCL(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawFleet {
@@ -30,6 +31,7 @@ func parseHCL(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawFl
 	d := &hclDecoder{file: file, sink: sink}
 	f, diags := hclsyntax.ParseConfig(src, file, hcl.InitialPos)
 	if diags.HasErrors() {
+		sink.red.unparsed(file)
 		d.hclDiags(diags)
 		return nil
 	}
@@ -380,6 +382,10 @@ func (d *hclDecoder) variable(b *hclsyntax.Block, vars map[string]string) {
 		}
 		if s, ok := d.as(v, cty.String, d.rng(a.Expr.Range()), "default"); ok {
 			vars[name] = s.AsString()
+			if d.varDefs == nil {
+				d.varDefs = map[string]hcl.Range{}
+			}
+			d.varDefs[name] = a.Expr.Range()
 		}
 	}, nil)
 }
@@ -461,6 +467,46 @@ func (d *hclDecoder) fields(body *hclsyntax.Body, what string, o *objectInfo, v 
 		if f.kind == kindItemList && listPos != nil && v.Field(f.index).Field(fieldV).Len() > 0 {
 			markSet(v.Field(f.index), listPos[f.index])
 		}
+		if f.secretIf >= 0 && v.Field(f.secretIf).Interface().(field[bool]).V {
+			if a, ok := body.Attributes[f.name]; ok {
+				d.secretExpr(a.Expr)
+			}
+		}
+	}
+}
+
+// secretExpr records that expression e holds a secret: its source text,
+// and what every reference in it stands for.
+func (d *hclDecoder) secretExpr(e hclsyntax.Expression) {
+	r := e.Range()
+	d.sink.red.span(d.file, r.Start.Line, r.Start.Column, r.End.Line, r.End.Column)
+	for _, t := range e.Variables() {
+		if len(t) < 2 {
+			continue
+		}
+		a, ok := t[1].(hcl.TraverseAttr)
+		if !ok {
+			continue
+		}
+		switch t.RootName() {
+		case "var":
+			d.secretVar(a.Name)
+		case "env":
+			if v, ok := d.ip.env(a.Name); ok {
+				d.sink.red.value(v)
+			}
+		}
+	}
+}
+
+// secretVar marks variable name as a secret: its value, and its default
+// in the file, are never shown.
+func (d *hclDecoder) secretVar(name string) {
+	if v, ok := d.ip.vars[name]; ok {
+		d.sink.red.value(v)
+	}
+	if r, ok := d.varDefs[name]; ok {
+		d.sink.red.span(d.file, r.Start.Line, r.Start.Column, r.End.Line, r.End.Column)
 	}
 }
 
@@ -503,6 +549,7 @@ func (d *hclDecoder) secret(a *hclsyntax.Attribute) *rawSecret {
 				if !ok {
 					return nil
 				}
+				d.secretVar(attr.Name)
 				r.Kind, r.Ref, r.Value = secretVar, attr.Name, v
 				return r
 			}
@@ -531,6 +578,7 @@ func (d *hclDecoder) secret(a *hclsyntax.Attribute) *rawSecret {
 		}
 		return ref.secret(p, d.sink, "env or file")
 	}
+	d.secretExpr(a.Expr)
 	var lit field[string]
 	d.str(a, &lit)
 	if !lit.Set {

@@ -68,7 +68,9 @@ func unwrapPathErr(err error) error {
 // returned at once, sorted by position.
 func Parse(filename string, src []byte, opts LoadOptions) (*Fleet, Diagnostics) {
 	sink := &diagSink{}
+	sink.red.source(filename, src)
 	f := parse(filename, src, &opts, sink)
+	sink.red.apply(sink.diags)
 	sink.diags.Sort()
 	if sink.diags.HasErrors() {
 		return nil, sink.diags
@@ -123,6 +125,7 @@ func loadVarFiles(opts *LoadOptions, sink *diagSink) (map[string]string, bool) {
 			ok = false
 			continue
 		}
+		sink.red.varFile(path, src)
 		if strings.EqualFold(filepath.Ext(path), ".hcl") {
 			ok = hclVarFile(path, src, vars, sink) && ok
 			continue

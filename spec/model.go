@@ -121,6 +121,25 @@ func (u UserData) MarshalJSON() ([]byte, error) {
 	return marshalJSON(p)
 }
 
+// String shows user data for people: sensitive content is replaced by its
+// length, so a debug print of a server set cannot leak it.
+func (u UserData) String() string {
+	content := fmt.Sprintf("%q", u.Content)
+	if u.Sensitive {
+		content = fmt.Sprintf("(sensitive, %d bytes)", len(u.Content))
+	}
+	if u.File != "" {
+		return fmt.Sprintf("user_data(file %s: %s)", u.File, content)
+	}
+	return fmt.Sprintf("user_data(%s)", content)
+}
+
+// GoString keeps %#v from printing sensitive content.
+func (u UserData) GoString() string { return u.String() }
+
+// Format makes every fmt verb (%v, %+v, %s, %x ...) print String.
+func (u UserData) Format(f fmt.State, verb rune) { fmt.Fprint(f, u.String()) }
+
 // Power states of a server set.
 const (
 	PowerOn  = "on"

@@ -107,7 +107,7 @@ type rawDataVolume struct {
 }
 
 type rawUserData struct {
-	Content   field[string] `fleet:"content"`
+	Content   field[string] `fleet:"content,secretif=Sensitive"`
 	File      field[string] `fleet:"file"`
 	Sensitive field[bool]   `fleet:"sensitive"`
 	Pos       Pos

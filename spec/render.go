@@ -27,6 +27,7 @@ func Render(w io.Writer, diags Diagnostics, src map[string][]byte, color bool) {
 		}
 		fmt.Fprintf(w, "%s: %s: %s\n", st.pos.Render(d.Pos.String()), sev, st.msg.Render(d.Message))
 		if line, ok := sourceLine(src[d.Pos.File], d.Pos.Line); ok {
+			line = maskLine(line, d.Masks)
 			gutter := fmt.Sprintf("%5d | ", d.Pos.Line)
 			fmt.Fprintf(w, "%s%s\n", st.gutter.Render(gutter), line)
 			col := max(d.Pos.Col, 1)
@@ -68,6 +69,15 @@ func newStyles(w io.Writer, color bool) styles {
 // ending removed; very long lines are cut so a minified file does not
 // flood the terminal.
 func sourceLine(src []byte, n int) (string, bool) {
+	line, ok := fullLine(src, n)
+	if r := []rune(line); len(r) > 200 {
+		line = string(r[:200]) + "..."
+	}
+	return line, ok
+}
+
+// fullLine returns line n (1-based) of src without its line ending.
+func fullLine(src []byte, n int) (string, bool) {
 	if src == nil || n < 1 {
 		return "", false
 	}
@@ -78,15 +88,10 @@ func sourceLine(src []byte, n int) (string, bool) {
 		}
 		src = src[j+1:]
 	}
-	line := string(src)
-	if j := strings.IndexByte(line, '\n'); j >= 0 {
-		line = line[:j]
+	if j := bytes.IndexByte(src, '\n'); j >= 0 {
+		src = src[:j]
 	}
-	line = strings.TrimRight(line, "\r")
-	if r := []rune(line); len(r) > 200 {
-		line = string(r[:200]) + "..."
-	}
-	return line, true
+	return strings.TrimRight(string(src), "\r"), true
 }
 
 // caretPad is the whitespace that puts a caret under column col, copying
@@ -102,7 +107,7 @@ func caretPad(line string, col int) string {
 		switch {
 		case r == '\t':
 			b.WriteByte('\t')
-		case lipgloss.Width(string(r)) == 2:
+		case runeCells(r) == 2:
 			b.WriteString("  ")
 		default:
 			b.WriteByte(' ')
@@ -111,3 +116,6 @@ func caretPad(line string, col int) string {
 	}
 	return b.String()
 }
+
+// runeCells is how many terminal cells r takes (2 for wide CJK characters).
+func runeCells(r rune) int { return max(1, lipgloss.Width(string(r))) }

@@ -18,6 +18,9 @@ type interp struct {
 	vars map[string]string
 	env  func(string) (string, bool)
 	sink *diagSink
+	// quiet is set while a value that may be secret is expanded: its
+	// messages then never quote the text around a reference.
+	quiet bool
 }
 
 // lookupVar resolves var.NAME, reporting an error with a hint if unknown.
@@ -80,7 +83,11 @@ func (ip *interp) expand(s string, p Pos, quoted bool) (string, bool) {
 		}
 		end := strings.IndexByte(s[i:], '}')
 		if end < 0 {
-			ip.sink.errorf(col(i), "unterminated reference %q", s[i:min(len(s), i+20)]).hint("write ${var.NAME} or ${env.NAME}; write $${ for a literal ${")
+			msg := fmt.Sprintf("unterminated reference %q", s[i:min(len(s), i+20)])
+			if ip.quiet {
+				msg = "unterminated reference: ${ without a closing }"
+			}
+			ip.sink.errorf(col(i), "%s", msg).hint("write ${var.NAME} or ${env.NAME}; write $${ for a literal ${")
 			return s, false
 		}
 		ref := strings.TrimSpace(s[i+2 : i+end])
@@ -96,7 +103,11 @@ func (ip *interp) expand(s string, p Pos, quoted bool) (string, bool) {
 func (ip *interp) resolve(ref string, p Pos) (string, bool) {
 	root, name, found := strings.Cut(ref, ".")
 	if !found || !identRe.MatchString(name) {
-		ip.sink.errorf(p, "cannot read the reference ${%s}", ref).hint("write ${var.NAME} or ${env.NAME}")
+		shown := "${" + ref + "}"
+		if ip.quiet {
+			shown = "here" // the text may be part of a secret
+		}
+		ip.sink.errorf(p, "cannot read the reference %s", shown).hint("write ${var.NAME} or ${env.NAME}")
 		return "", false
 	}
 	switch root {
@@ -105,11 +116,28 @@ func (ip *interp) resolve(ref string, p Pos) (string, bool) {
 	case "env":
 		return ip.lookupEnv(name, p)
 	}
-	d := ip.sink.errorf(p, "unknown reference ${%s}: only var. and env. can be referenced", ref)
+	shown := "${" + ref + "}"
+	if ip.quiet {
+		shown = "here"
+	}
+	d := ip.sink.errorf(p, "unknown reference %s: only var. and env. can be referenced", shown)
 	if s := suggest(root, []string{"var", "env"}); s != "" {
 		d.hint("did you mean ${%s.%s}?", s, name)
 	}
 	return "", false
+}
+
+// refRe finds the references in a line of text.
+var refRe = regexp.MustCompile(`\$\{\s*((?:var|env)\.[A-Za-z_][A-Za-z0-9_-]*)\s*\}`)
+
+// refsIn returns the references "var.NAME" and "env.NAME" written in s
+// (in YAML ${var.NAME}, in HCL also bare var.NAME).
+func refsIn(s string) []string {
+	var out []string
+	for _, m := range refRe.FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1])
+	}
+	return out
 }
 
 // wholeRef reports whether s is exactly one reference "${kind.NAME}" and
@@ -129,8 +157,12 @@ func wholeRef(s string) (kind, name string, ok bool) {
 // parseVarArg splits a --var argument "k=v".
 func parseVarArg(arg string) (string, string, error) {
 	k, v, ok := strings.Cut(arg, "=")
-	if !ok || !identRe.MatchString(k) {
-		return "", "", fmt.Errorf("--var %q: want NAME=VALUE", arg)
+	// The argument is not quoted back: a mistyped --var may be a password.
+	if !ok {
+		return "", "", fmt.Errorf("--var: an argument without \"=\"; want NAME=VALUE")
+	}
+	if !identRe.MatchString(k) {
+		return "", "", fmt.Errorf("--var: the part before \"=\" is not a variable name (letters, digits, _ and -); want NAME=VALUE")
 	}
 	return k, v, nil
 }

@@ -34,12 +34,17 @@ type yamlDecoder struct {
 	ip     *interp
 	budget int
 	blown  bool
+
+	src     []byte
+	lines   []string              // src split into lines, on first need
+	keyCol  int                   // column of the key whose value is being read
+	varDefs map[string]secretSpan // where each variable's default is written
 }
 
 // parseYAML reads a YAML fleet. vars are the command-line variables; the
 // file's own `variables:` defaults are merged under them.
 func parseYAML(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawFleet {
-	d := &yamlDecoder{file: file, sink: sink, budget: maxYAMLNodes}
+	d := &yamlDecoder{file: file, sink: sink, budget: maxYAMLNodes, src: src}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -96,6 +101,7 @@ func parseYAML(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawF
 // syntaxError reports a yaml.v3 parse error at the line it names, and
 // at the offending token's column where that can be found again.
 func (d *yamlDecoder) syntaxError(err error, src []byte) {
+	d.sink.red.unparsed(d.file)
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	line := 0
@@ -203,6 +209,7 @@ func (d *yamlDecoder) mapping(n *yaml.Node, depth int, what string, allowed []st
 			d.sink.errorf(d.pos(k), "unknown field %q in %s", k.Value, what).hintName(k.Value, allowed)
 			continue
 		}
+		d.keyCol = k.Column
 		fn(k.Value, v, depth+1)
 	}
 	for i := 0; i+1 < len(merged); i += 2 {
@@ -211,6 +218,7 @@ func (d *yamlDecoder) mapping(n *yaml.Node, depth int, what string, allowed []st
 			continue // explicit keys win; unknown merged keys were reported at the anchor's own use
 		}
 		seen[k.Value] = d.pos(k)
+		d.keyCol = k.Column
 		fn(k.Value, v, depth+1)
 	}
 	return true
@@ -420,6 +428,10 @@ func (d *yamlDecoder) variables(n *yaml.Node, vars map[string]string) {
 			continue // declared without a default: must be given with --var
 		}
 		vars[k.Value] = v.Value
+		if d.varDefs == nil {
+			d.varDefs = map[string]secretSpan{}
+		}
+		d.varDefs[k.Value] = d.extent(v, k.Column)
 	}
 }
 
@@ -434,12 +446,114 @@ func (d *yamlDecoder) object(n *yaml.Node, depth int, what string, o *objectInfo
 	return d.fields(n, depth, what, o, v)
 }
 
-// fields reads a mapping's known fields into v, each by its kind.
+// fields reads a mapping's known fields into v, each by its kind. A
+// field that holds a secret when a flag of its object is set (sensitive
+// user data) is recorded as secret once the whole object is read.
 func (d *yamlDecoder) fields(n *yaml.Node, depth int, what string, o *objectInfo, v reflect.Value) bool {
-	return d.mapping(n, depth, what, o.yamlNames, func(key string, val *yaml.Node, depth int) {
+	var maybe []secretSpan // values of the object's secretIf fields
+	var maybeIdx []int
+	ok := d.mapping(n, depth, what, o.yamlNames, func(key string, val *yaml.Node, depth int) {
 		f := o.byName[key]
+		if f.secretIf >= 0 {
+			if m := d.deref(val, depth); m != nil {
+				maybe, maybeIdx = append(maybe, d.extent(m, d.keyCol)), append(maybeIdx, f.secretIf)
+				d.ip.quiet = true
+				defer func() { d.ip.quiet = false }()
+			}
+		}
 		d.field(f, v.Field(f.index), val, depth)
 	})
+	for i, s := range maybe {
+		if v.Field(maybeIdx[i]).Interface().(field[bool]).V {
+			d.secretSpan(s)
+		}
+	}
+	return ok
+}
+
+// extent is where value n lies: from its first character to the last
+// line indented deeper than its key (keyCol), which covers multi-line
+// plain scalars and block scalars (| and >).
+func (d *yamlDecoder) extent(n *yaml.Node, keyCol int) secretSpan {
+	if d.lines == nil {
+		d.lines = strings.Split(string(d.src), "\n")
+	}
+	end := n.Line - 1
+	if n.Line >= 1 && n.Line <= len(d.lines) {
+		if endCol, ok := scalarEnd(n, d.lines[n.Line-1]); ok {
+			return secretSpan{file: d.file, line: n.Line, col: n.Column, endLine: n.Line, endCol: endCol}
+		}
+		end = blockEnd(d.lines, n.Line-1, keyCol-1)
+	}
+	return secretSpan{file: d.file, line: n.Line, col: n.Column, endLine: end + 1}
+}
+
+// scalarEnd finds where a scalar written on one line ends (the column
+// after it), so that masking it leaves the rest of a flow mapping such as
+// {admin_password: X, count: 2} readable. ok is false when the scalar
+// does not end on its first line.
+func scalarEnd(n *yaml.Node, line string) (int, bool) {
+	if n.Kind != yaml.ScalarNode || n.Column < 1 {
+		return 0, false
+	}
+	r := []rune(line)
+	if n.Column > len(r) {
+		return 0, false
+	}
+	rest := r[n.Column-1:]
+	switch n.Style {
+	case 0, yaml.TaggedStyle:
+		v := []rune(n.Value)
+		if len(v) <= len(rest) && string(rest[:len(v)]) == n.Value {
+			return n.Column + len(v), true
+		}
+	case yaml.SingleQuotedStyle, yaml.DoubleQuotedStyle:
+		q := rest[0]
+		for i := 1; i < len(rest); i++ {
+			switch {
+			case q == '"' && rest[i] == '\\':
+				i++ // an escaped character
+			case rest[i] == q && q == '\'' && i+1 < len(rest) && rest[i+1] == '\'':
+				i++ // '' is a quote inside single quotes
+			case rest[i] == q:
+				return n.Column + i + 1, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// secretSpan records that s holds a secret, and every variable referenced
+// in it is a secret too.
+func (d *yamlDecoder) secretSpan(s secretSpan) {
+	d.sink.red.span(s.file, s.line, s.col, s.endLine, s.endCol)
+	for i := s.line; i <= s.endLine && i <= len(d.lines); i++ {
+		for _, ref := range refsIn(d.lines[i-1]) {
+			d.secretRef(ref)
+		}
+	}
+}
+
+// secretRef marks what reference ref ("var.NAME" or "env.NAME") stands
+// for as a secret.
+func (d *yamlDecoder) secretRef(ref string) {
+	kind, name, _ := strings.Cut(ref, ".")
+	if kind == "var" {
+		d.secretVar(name)
+	} else if v, ok := d.ip.env(name); ok {
+		d.sink.red.value(v)
+	}
+}
+
+// secretVar marks variable name as a secret: its value, and its default
+// in the file, are never shown.
+func (d *yamlDecoder) secretVar(name string) {
+	if v, ok := d.ip.vars[name]; ok {
+		d.sink.red.value(v)
+	}
+	if s, ok := d.varDefs[name]; ok {
+		d.sink.red.span(s.file, s.line, s.col, s.endLine, s.endCol)
+	}
 }
 
 // field reads one value into fv according to the field's kind.
@@ -528,9 +642,13 @@ func (d *yamlDecoder) secret(n *yaml.Node, depth int) *rawSecret {
 			if !ok {
 				return nil
 			}
+			d.secretVar(name)
 			r.Kind, r.Ref, r.Value = secretVar, name, v
 			return r
 		}
+		d.secretSpan(d.extent(m, d.keyCol))
+		d.ip.quiet = true
+		defer func() { d.ip.quiet = false }()
 		v, _, ok := d.scalar(m, "admin_password")
 		if !ok {
 			return nil

@@ -56,7 +56,9 @@ Flags:
 	if *file == "" && fs.NArg() == 1 {
 		*file = fs.Arg(0)
 	} else if fs.NArg() > 0 {
-		fmt.Fprintf(io.err, "ecsfleet validate: unexpected argument %q\n", fs.Arg(0))
+		// Not quoted back: after "--var NAME VALUE" (a missing "=") the
+		// stray argument is the value, which may be a password.
+		fmt.Fprint(io.err, "ecsfleet validate: too many arguments (not shown: one may be a secret); give one fleet file, and --var as NAME=VALUE\n")
 		return exitError
 	}
 	if *file == "" {
