@@ -316,7 +316,9 @@ func (b *builder) secret(r *rawSecret, set string, allowLiteral bool) *Secret {
 		s.ref = b.path(r.Ref)
 	case secretEnv:
 		if !identRe.MatchString(r.Ref) {
-			b.sink.errorf(r.Pos, "admin_password env %q is not a valid environment variable name", r.Ref)
+			// Not quoted, and masked: a "name" that is not one is likely a pasted password.
+			b.sink.red.value(r.Ref)
+			b.sink.errorf(r.Pos, "admin_password env is not a valid environment variable name").hint("env takes the NAME of a variable that holds the password")
 			return s
 		}
 	}

@@ -326,6 +326,7 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 		case k == MemberMetadataKey:
 			v.sink.errorf(p, "metadata key %q is reserved: ecsfleet writes each server's member identity there", k)
 		case k == "admin_pass":
+			v.sink.red.value(r.Metadata.V.V[k]) // a password, in the wrong place: still never shown
 			v.sink.errorf(p, "metadata admin_pass would put a password in plain metadata").hint("use admin_password with a secret reference")
 		case v.f.Ignore.IgnoresMetadata(k):
 			v.sink.warnf(p, "metadata key %q has an ignored prefix, so ecsfleet will never manage it", k)
