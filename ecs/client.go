@@ -160,7 +160,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 			return nil, &NetError{Method: r.method, Path: r.path, Err: err}
 		}
 		if resp.StatusCode >= 400 {
-			apiErr := decodeError(resp, r.method, r.path)
+			apiErr := decodeErrorMasked(resp, r.method, r.path, c.secretsOf(body, usedToken))
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusUnauthorized && !r.noAuth && !reauthed && c.auth.invalidate(usedToken) {
 				reauthed = true // a token may expire early or be revoked: re-authenticate once

@@ -32,6 +32,8 @@
 //     passwords_groups_keypairs.go): one method per API call on *Client, each
 //     taking a context and naming its reference section.
 //
-// Secrets (passwords, secret keys, tokens) never appear in errors or in the
-// String/LogValue of Config.
+// Secrets (passwords, secret keys, tokens, user data) never appear in errors
+// or in the printed or logged form of Config, Client and the requests that
+// carry them; an error answer that echoes the request has the request's
+// secrets masked (redact.go).
 package ecs

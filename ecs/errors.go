@@ -52,6 +52,13 @@ const maxErrorBody = 64 << 10
 
 // decodeError builds an *Error from a non-2xx response.
 func decodeError(resp *http.Response, method, path string) *Error {
+	return decodeErrorMasked(resp, method, path, nil)
+}
+
+// decodeErrorMasked is decodeError with the request's secrets (see
+// redact.go) masked in the server's message, before it is cut short so
+// that no prefix of a secret survives either.
+func decodeErrorMasked(resp *http.Response, method, path string, secrets []string) *Error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	e := &Error{StatusCode: resp.StatusCode, Method: method, Path: path}
 	for _, h := range []string{"X-Request-Id", "X-Openstack-Request-Id", "X-Compute-Request-Id"} {
@@ -63,8 +70,11 @@ func decodeError(resp *http.Response, method, path string) *Error {
 	e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"))
 	parseErrorBody(bytes.TrimSpace(body), e)
 	if e.Message == "" && e.Code == "" && len(body) > 0 && body[0] != '{' {
-		e.Message = truncate(string(body), 200)
+		e.Message = truncate(maskSecrets(string(body), secrets), 200)
 	}
+	e.Message = maskSecrets(e.Message, secrets)
+	e.Code = maskSecrets(e.Code, secrets)
+	e.RequestID = maskSecrets(e.RequestID, secrets)
 	return e
 }
 
