@@ -35,7 +35,8 @@
 //     ({"itemNotFound":{"message","code":404}}). Patterns use Go's ServeMux
 //     syntax; read wildcards with c.R.PathValue("server_id"). Two files must
 //     not register the same pattern (ServeMux panics at startup; the tests
-//     catch it). One pattern serves one method; dispatch a shared "action"
+//     catch it). Paths without a tenant (/v2.1/servers/...) go in
+//     registerTenantless (tenantless_routes.go). One pattern serves one method; dispatch a shared "action"
 //     path on the body's single top-level key inside one handler.
 //  2. Auth and tenant check are done before your handler runs; c.ProjectID
 //     and c.P (*ProjectState) are the caller's.
@@ -68,8 +69,10 @@
 //     (its Entities and Params, strings only; JSON-encode structured
 //     values) and run when simulated time reaches the sub-job's start/end,
 //     lazily, before the next request. Durations come from
-//     Config.Durations[op] (add a default for your op in DefaultConfig via
-//     your report, or rely on DefaultDuration). Apply "in progress" state
+//     Config.Durations[op]: give your op a default in DefaultConfig
+//     (TestDefaultDurationsCoverEveryOp fails otherwise). An op on one
+//     server can use serverEffect(serverPhases{...}), which does the
+//     lookup, task_state reset and Updated stamps. Apply "in progress" state
 //     (e.g. task_state, volume "attaching") in the handler or Start, the
 //     final state in Success, the rollback in Fail.
 //  7. Quotas: c.CheckQuota(Usage{Instances: n, Cores: ..., RAM: ...})
