@@ -2,6 +2,7 @@ package spec
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,6 +42,7 @@ func checkParse(t *testing.T, name string, src []byte) {
 	if diags.HasErrors() != (fleet == nil) {
 		t.Fatalf("fleet %v with errors %v", fleet != nil, diags.HasErrors())
 	}
+	Render(io.Discard, diags, map[string][]byte{name: src}, true) // masks and carets on any line
 	for _, d := range diags {
 		if d.Message == "" {
 			t.Fatalf("diagnostic without a message at %s", d.Pos)
