@@ -46,20 +46,6 @@ func appendStringPtr(b []byte, s *string) []byte {
 	return appendString(b, *s)
 }
 
-func appendStrings(b []byte, ss []string) []byte {
-	if ss == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
-	for i, s := range ss {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, s)
-	}
-	return append(b, ']')
-}
-
 // appendAny is the fallback for the rarely set interface fields.
 func appendAny(b []byte, v any) []byte {
 	enc, err := json.Marshal(v)
@@ -69,8 +55,25 @@ func appendAny(b []byte, v any) []byte {
 	return append(b, enc...)
 }
 
-// appendStringMap writes m with sorted keys, as encoding/json does.
-func appendStringMap(b []byte, m map[string]string) []byte {
+// appendList writes a JSON array with each element written by elem; a nil
+// slice is null, as encoding/json writes it.
+func appendList[E any](b []byte, list []E, elem func([]byte, E) []byte) []byte {
+	if list == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, e := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = elem(b, e)
+	}
+	return append(b, ']')
+}
+
+// appendMap writes m as a JSON object with sorted keys, as encoding/json
+// does, each value written by val; a nil map is null.
+func appendMap[V any](b []byte, m map[string]V, val func([]byte, V) []byte) []byte {
 	if m == nil {
 		return append(b, "null"...)
 	}
@@ -86,10 +89,22 @@ func appendStringMap(b []byte, m map[string]string) []byte {
 		}
 		b = appendString(b, k)
 		b = append(b, ':')
-		b = appendString(b, m[k])
+		b = val(b, m[k])
 	}
 	return append(b, '}')
 }
+
+func appendStrings(b []byte, ss []string) []byte { return appendList(b, ss, appendString) }
+
+func appendStringMap(b []byte, m map[string]string) []byte { return appendMap(b, m, appendString) }
+
+func appendAddress(b []byte, a addressV1) []byte { return a.appendJSON(b) }
+
+func appendAddresses(b []byte, m map[string][]addressV1) []byte {
+	return appendMap(b, m, func(b []byte, l []addressV1) []byte { return appendList(b, l, appendAddress) })
+}
+
+func appendHints(b []byte, m map[string][]string) []byte { return appendMap(b, m, appendStrings) }
 
 func appendKey(b []byte, first bool, key string) []byte {
 	if !first {
@@ -113,60 +128,6 @@ func (a *addressV1) appendJSON(b []byte) []byte {
 	b = appendString(b, a.Type)
 	b = appendKey(b, false, "network_tags")
 	b = appendStrings(b, a.NetworkTags)
-	return append(b, '}')
-}
-
-func appendAddresses(b []byte, m map[string][]addressV1) []byte {
-	if m == nil {
-		return append(b, "null"...)
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	b = append(b, '{')
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, k)
-		b = append(b, ':')
-		list := m[k]
-		if list == nil {
-			b = append(b, "null"...)
-			continue
-		}
-		b = append(b, '[')
-		for j := range list {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = list[j].appendJSON(b)
-		}
-		b = append(b, ']')
-	}
-	return append(b, '}')
-}
-
-func appendHints(b []byte, m map[string][]string) []byte {
-	if m == nil {
-		return append(b, "null"...)
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	b = append(b, '{')
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, k)
-		b = append(b, ':')
-		b = appendStrings(b, m[k])
-	}
 	return append(b, '}')
 }
 
