@@ -235,15 +235,9 @@ type JobErrRef struct {
 var ErrNoJobID = errors.New("ecs: the answer carries no job_id")
 
 func (c *Client) doJob(ctx context.Context, r request) (*JobResponse, error) {
-	var jr JobResponse
-	r.out = &jr
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
+	jr, err := c.optionalJob(ctx, r)
+	if err == nil && jr.JobID == "" {
+		return jr, fmt.Errorf("%w (%s %s)", ErrNoJobID, r.method, r.path)
 	}
-	jr.Accepted = resp.status == http.StatusAccepted
-	if jr.JobID == "" {
-		return &jr, fmt.Errorf("%w (%s %s, HTTP %d)", ErrNoJobID, r.method, r.path, resp.status)
-	}
-	return &jr, nil
+	return jr, err
 }
