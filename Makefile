@@ -3,6 +3,9 @@ GO ?= go
 
 .PHONY: test vet lint bench fuzz fmt
 
+# FUZZTIME is how long each fuzz target runs under `make fuzz`.
+FUZZTIME ?= 60s
+
 test: vet
 	$(GO) test -race -timeout 9m ./...
 
@@ -14,6 +17,11 @@ lint: vet
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Fuzz both fleet-file loaders; new crashers land in spec/testdata/fuzz.
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParseYAML$$' -fuzztime $(FUZZTIME) ./spec
+	$(GO) test -run '^$$' -fuzz '^FuzzParseHCL$$' -fuzztime $(FUZZTIME) ./spec
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -46,7 +46,13 @@ func main() {
 }
 
 func run(args []string, io stdio) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
+		// No command is a mistake (a script that lost its arguments): say
+		// what exists, on stderr, and fail.
+		usage(io.err)
+		return exitError
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
 			return run([]string{args[1], "-h"}, io)
 		}
