@@ -222,6 +222,27 @@ func (r *ImageRef) UnmarshalJSON(b []byte) error {
 		*r = ImageRef{ID: string(s)}
 		return nil
 	}
+	// Fast path: {"id": "...", "links": [...]} with plain strings, read
+	// without a nested decode (one per server in every listing).
+	sc := flatScanner{b: b}
+	var fast ImageRef
+	ok := sc.plainObject(func(k []byte) bool {
+		switch string(k) {
+		case "id":
+			id, ok := sc.plainValue()
+			fast.ID = id
+			return ok
+		case "links":
+			links, ok := sc.linkArray()
+			fast.Links = links
+			return ok
+		}
+		return false
+	})
+	if ok && sc.atEnd() {
+		*r = fast
+		return nil
+	}
 	type plain ImageRef
 	var p plain
 	if err := json.Unmarshal(b, &p); err != nil {
@@ -242,12 +263,23 @@ func (l *Links) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || string(b) == "null":
 		*l = nil
 	case b[0] == '{':
+		// Fast paths here and below: plain href/rel strings, no nested decode.
+		sc := flatScanner{b: b}
+		if one, ok := sc.link(); ok && sc.atEnd() {
+			*l = Links{one}
+			return nil
+		}
 		var one Link
 		if err := json.Unmarshal(b, &one); err != nil {
 			return err
 		}
 		*l = Links{one}
 	default:
+		sc := flatScanner{b: b}
+		if many, ok := sc.linkArray(); ok && sc.atEnd() {
+			*l = many
+			return nil
+		}
 		var many []Link
 		if err := json.Unmarshal(b, &many); err != nil {
 			return err
@@ -512,4 +544,85 @@ func scanStringArray(b []byte) ([]string, bool) {
 		out[i] = text[it[0]:it[1]]
 	}
 	return out, true
+}
+
+// atEnd reports whether only whitespace is left.
+func (s *flatScanner) atEnd() bool {
+	s.skipSpace()
+	return s.i == len(s.b)
+}
+
+// plainValue reads a plain string value into a new string.
+func (s *flatScanner) plainValue() (string, bool) {
+	vs, ve, ok := s.str()
+	if !ok {
+		return "", false
+	}
+	return string(s.b[vs:ve]), true
+}
+
+// plainObject reads an object, calling field after each key and its colon;
+// field must read the value and reports false for a key or value it does not
+// handle exactly. Callers accept only keys spelled exactly as their JSON tags:
+// encoding/json also matches other letter cases, which the general path keeps.
+func (s *flatScanner) plainObject(field func(key []byte) bool) bool {
+	if !s.consume('{') {
+		return false
+	}
+	if s.consume('}') {
+		return true
+	}
+	for {
+		ks, ke, ok := s.str()
+		if !ok || !s.consume(':') || !field(s.b[ks:ke]) {
+			return false
+		}
+		if s.consume('}') {
+			return true
+		}
+		if !s.consume(',') {
+			return false
+		}
+	}
+}
+
+// link reads one {"href": "...", "rel": "..."} object of plain strings.
+func (s *flatScanner) link() (Link, bool) {
+	var l Link
+	ok := s.plainObject(func(k []byte) bool {
+		var ok bool
+		switch string(k) {
+		case "href":
+			l.Href, ok = s.plainValue()
+		case "rel":
+			l.Rel, ok = s.plainValue()
+		}
+		return ok
+	})
+	return l, ok
+}
+
+// linkArray reads an array of link objects; [] gives an empty, non-nil list,
+// as encoding/json does.
+func (s *flatScanner) linkArray() ([]Link, bool) {
+	if !s.consume('[') {
+		return nil, false
+	}
+	out := []Link{}
+	if s.consume(']') {
+		return out, true
+	}
+	for {
+		l, ok := s.link()
+		if !ok {
+			return nil, false
+		}
+		out = append(out, l)
+		if s.consume(']') {
+			return out, true
+		}
+		if !s.consume(',') {
+			return nil, false
+		}
+	}
 }

@@ -1,13 +1,17 @@
 package ecs
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -65,6 +69,332 @@ func TestFlexTypes(t *testing.T) {
 			t.Errorf("%s: accepted", bad)
 		}
 	}
+}
+
+// The flex types' fast paths must decode every input exactly as the plain
+// encoding/json implementation they replaced did. The legacy* types below are
+// that implementation, kept verbatim as the oracle; TestFlexFastPathsMatchLegacy
+// and FuzzFlexFastPathsMatchLegacy feed both the same bytes, directly and
+// inside a JSON document, and require the same value (nil and empty apart) and
+// the same success or failure.
+
+type legacyFlexString string
+
+func (f *legacyFlexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*f = ""
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = legacyFlexString(s)
+	case b[0] == '{' || b[0] == '[':
+		return fmt.Errorf("ecs: expected a string or number, got %.20s", b)
+	default:
+		*f = legacyFlexString(b)
+	}
+	return nil
+}
+
+type legacyFlexInt int
+
+func (f *legacyFlexInt) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	s := string(b)
+	if s == "null" {
+		*f = 0
+		return nil
+	}
+	if len(b) > 0 && b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		s = strings.TrimSpace(s)
+		if s == "" || strings.EqualFold(s, "null") || strings.EqualFold(s, "none") {
+			*f = 0
+			return nil
+		}
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		*f = legacyFlexInt(n)
+		return nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return fmt.Errorf("ecs: expected an integer, got %.20s", b)
+	}
+	*f = legacyFlexInt(v)
+	return nil
+}
+
+type legacyFlexBool bool
+
+func (f *legacyFlexBool) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(bytes.TrimSpace(b)), `"`)
+	switch strings.ToLower(s) {
+	case "true", "1", "yes":
+		*f = true
+	case "false", "0", "no", "", "null", "none":
+		*f = false
+	default:
+		return fmt.Errorf("ecs: expected a boolean, got %.20s", b)
+	}
+	return nil
+}
+
+type legacyFlexStringList []string
+
+func (f *legacyFlexStringList) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
+		*f = nil
+		return nil
+	}
+	if len(b) > 0 && b[0] == '[' {
+		var xs []legacyFlexString
+		if err := json.Unmarshal(b, &xs); err != nil {
+			return err
+		}
+		out := make([]string, len(xs))
+		for i, x := range xs {
+			out[i] = string(x)
+		}
+		*f = out
+		return nil
+	}
+	var s legacyFlexString
+	if err := s.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	if s == "" {
+		*f = nil
+	} else {
+		*f = []string{string(s)}
+	}
+	return nil
+}
+
+type legacyFlexMap map[string]string
+
+func (f *legacyFlexMap) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] != '{' {
+		*f = nil
+		return nil
+	}
+	var plain map[string]string
+	if json.Unmarshal(b, &plain) == nil {
+		*f = plain
+		return nil
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	out := make(legacyFlexMap, len(raw))
+	for k, v := range raw {
+		v = bytes.TrimSpace(v)
+		if len(v) > 0 && (v[0] == '{' || v[0] == '[') {
+			out[k] = string(v)
+			continue
+		}
+		var s legacyFlexString
+		if err := s.UnmarshalJSON(v); err != nil {
+			return err
+		}
+		out[k] = string(s)
+	}
+	*f = out
+	return nil
+}
+
+type legacyImageRef ImageRef
+
+func (r *legacyImageRef) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] != '{' {
+		var s legacyFlexString
+		if err := s.UnmarshalJSON(b); err != nil {
+			return err
+		}
+		*r = legacyImageRef{ID: string(s)}
+		return nil
+	}
+	type plain ImageRef
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*r = legacyImageRef(p)
+	return nil
+}
+
+type legacyLinks []Link
+
+func (l *legacyLinks) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*l = nil
+	case b[0] == '{':
+		var one Link
+		if err := json.Unmarshal(b, &one); err != nil {
+			return err
+		}
+		*l = legacyLinks{one}
+	default:
+		var many []Link
+		if err := json.Unmarshal(b, &many); err != nil {
+			return err
+		}
+		*l = many
+	}
+	return nil
+}
+
+// flexPair is one flex type and its legacy oracle, each decoding into a fresh
+// value and returning it as a plain Go value for comparison.
+type flexPair struct {
+	name        string
+	now, legacy func(direct bool, in []byte) (any, error)
+}
+
+// decodeWith decodes in either by calling UnmarshalJSON directly (direct) or
+// through json.Unmarshal of {"v": in}, which is how the client meets it.
+func decodeWith[T any, P interface {
+	*T
+	json.Unmarshaler
+}](direct bool, in []byte, plain func(T) any) (any, error) {
+	if direct {
+		var v T
+		err := P(&v).UnmarshalJSON(in)
+		return plain(v), err
+	}
+	var w struct {
+		V T `json:"v"`
+	}
+	doc := append(append([]byte(`{"v":`), in...), '}')
+	err := json.Unmarshal(doc, &w)
+	return plain(w.V), err
+}
+
+var flexPairs = []flexPair{
+	{"FlexString",
+		func(d bool, in []byte) (any, error) {
+			return decodeWith[FlexString](d, in, func(v FlexString) any { return string(v) })
+		},
+		func(d bool, in []byte) (any, error) {
+			return decodeWith[legacyFlexString](d, in, func(v legacyFlexString) any { return string(v) })
+		}},
+	{"FlexInt",
+		func(d bool, in []byte) (any, error) {
+			return decodeWith[FlexInt](d, in, func(v FlexInt) any { return int(v) })
+		},
+		func(d bool, in []byte) (any, error) {
+			return decodeWith[legacyFlexInt](d, in, func(v legacyFlexInt) any { return int(v) })
+		}},
+	{"FlexBool",
+		func(d bool, in []byte) (any, error) {
+			return decodeWith[FlexBool](d, in, func(v FlexBool) any { return bool(v) })
+		},
+		func(d bool, in []byte) (any, error) {
+			return decodeWith[legacyFlexBool](d, in, func(v legacyFlexBool) any { return bool(v) })
+		}},
+	{"FlexStringList",
+		func(d bool, in []byte) (any, error) {
+			return decodeWith[FlexStringList](d, in, func(v FlexStringList) any { return []string(v) })
+		},
+		func(d bool, in []byte) (any, error) {
+			return decodeWith[legacyFlexStringList](d, in, func(v legacyFlexStringList) any { return []string(v) })
+		}},
+	{"FlexMap",
+		func(d bool, in []byte) (any, error) {
+			return decodeWith[FlexMap](d, in, func(v FlexMap) any { return map[string]string(v) })
+		},
+		func(d bool, in []byte) (any, error) {
+			return decodeWith[legacyFlexMap](d, in, func(v legacyFlexMap) any { return map[string]string(v) })
+		}},
+	{"ImageRef",
+		func(d bool, in []byte) (any, error) {
+			return decodeWith[ImageRef](d, in, func(v ImageRef) any { return v })
+		},
+		func(d bool, in []byte) (any, error) {
+			return decodeWith[legacyImageRef](d, in, func(v legacyImageRef) any { return ImageRef(v) })
+		}},
+	{"Links",
+		func(d bool, in []byte) (any, error) {
+			return decodeWith[Links](d, in, func(v Links) any { return []Link(v) })
+		},
+		func(d bool, in []byte) (any, error) {
+			return decodeWith[legacyLinks](d, in, func(v legacyLinks) any { return []Link(v) })
+		}},
+}
+
+// checkFlexSame reports every flex type whose decode of in differs from its
+// legacy oracle's, in value, in nil-ness, or in whether it failed.
+func checkFlexSame(t *testing.T, in []byte) {
+	t.Helper()
+	for _, direct := range []bool{true, false} {
+		for _, p := range flexPairs {
+			got, gerr := p.now(direct, in)
+			want, werr := p.legacy(direct, in)
+			if (gerr == nil) != (werr == nil) {
+				t.Errorf("%s(%q) direct=%v: err %v, legacy err %v", p.name, in, direct, gerr, werr)
+				continue
+			}
+			if gerr == nil && !reflect.DeepEqual(got, want) {
+				t.Errorf("%s(%q) direct=%v: %#v, legacy %#v", p.name, in, direct, got, want)
+			}
+		}
+	}
+}
+
+// flexCorpus holds the shapes each fast path takes or must refuse: plain and
+// escaped strings, unicode, invalid UTF-8, control characters, numbers as
+// strings and literals, nulls, flat and nested objects, arrays, whitespace,
+// duplicate keys and malformed text.
+var flexCorpus = []string{
+	``, ` `, `null`, ` null `, `"null"`, `"None"`, `"none"`, `""`, `" "`, `"`, `"a`, `a"`, `"a"b"`,
+	`"plain"`, ` "padded" `, `"esc\"aped"`, `"tab\tx"`, `"\u00e9t\u00e9"`, `"\ud83d\ude00"`, `"\ud800"`,
+	`"été 漢字 😀"`, "\"bad\xffutf8\"", "\"raw\ttab\"", "\"raw\nnl\"", "\"del\x7f\"", `"\/"`, `"a\\"`,
+	"\"\xef\xbf\xbd\"", "\"\xed\xa0\x80\"", "\"trunc\xe6\xbc\"",
+	`0`, `4`, `-7`, `+4`, `007`, `1.0`, `1.5`, `-0`, `1e3`, `1E+2`, `01`, `1.`, `.5`, `-`, `--1`, `1e`, `0x10`,
+	`"4"`, `" 2 "`, `"+4"`, `"-7"`, `"007"`, `"1e3"`, `"4.9"`, `"four"`, `"\u0034"`, "\"\u00a04\"",
+	`123456789012345678`, `1234567890123456789`, `12345678901234567890`, `"-123456789012345678"`,
+	`"9223372036854775807"`, `"9223372036854775808"`,
+	`true`, `false`, `"true"`, `"True"`, `"FALSE"`, `"1"`, `"0"`, `"yes"`, `"no"`, `"maybe"`, `tru`, `True`,
+	`[]`, ` [ ] `, `["g1","g2"]`, `[ "g1" , "g2" ]`, `["a",1]`, `["a",null]`, `["a\n"]`, `["a"`, `["a",]`,
+	`[,]`, `["a" "b"]`, `[["x"]]`, `[{"k":"v"}]`, "[\"bad\xff\"]", `["é"]`, `["a"]x`,
+	`{}`, ` { } `, `{"a":"x"}`, `{ "a" : "x" , "b" : "y" }`, `{"a":"x","n":1,"b":true,"z":null,"o":{"k":1}}`,
+	`{"a":"x","a":"y"}`, `{"a":1,"a":"y"}`, `{"a":"x","l":[1,2]}`, `{"e":"a\"b"}`, `{"k\u00e9":"v"}`,
+	"{\"k\xff\":\"v\"}", "{\"k\":\"v\xff\"}", `{"é":"漢"}`, `{"n":-1.5e3}`, `{"n":01}`, `{"n":1.}`, `{"n":-}`,
+	`{"n":tru}`, `{"n":nul}`, `{"n":falsey}`, `{"a":"x",}`, `{"a":"x"`, `{"a" "x"}`, `{"a":}`, `{a:"x"}`,
+	`{"a":"x"}}`, `{"a":"x"} junk`, `{,}`, `{"a":"x"`, `{"":""}`, `{"a":"}"}`, `{"a":","}`,
+	`{"id":"img-1"}`, `{ "id" : "img-1" }`, `{"id":"img-1","links":[{"href":"h","rel":"self"}]}`, `{"id":null}`,
+	`{"ID":"img-1"}`, `{"Id":"x","id":"y"}`, `{"id":"a","id":"b"}`, `{"id":1}`, `{"id":"a\u0062"}`, `{"links":[]}`,
+	`{"links":null}`, `{"links":[null]}`, `{"id":"x","other":"y"}`, `{"id":"x","links":[{"href":"h","rel":"self"},]}`,
+	`{"href":"h","rel":"self"}`, `{"href":"h","rel":"self","type":"x"}`, `{"HREF":"h"}`, `{"href":null}`,
+	`[{"href":"h","rel":"self"},{"href":"b","rel":"bookmark"}]`, `[{"href":"h"} , {"rel":"r"}]`, `[{}]`,
+	`[{"href":"h\/x"}]`, "[{\"href\":\"h\xff\"}]", `[{"href":"h"}`, `[{"href":"h"},]`, `[{"href":"h"}]]`,
+	`{"_ha_policy_type":"remote_rebuild","os_bit":"64","cascaded.instance_extrainfo":"max_mem:4194304,org_cpu:1"}`,
+}
+
+func TestFlexFastPathsMatchLegacy(t *testing.T) {
+	for _, in := range flexCorpus {
+		checkFlexSame(t, []byte(in))
+	}
+}
+
+// FuzzFlexFastPathsMatchLegacy runs the corpus as seeds in every go test;
+// `go test -fuzz FuzzFlexFastPathsMatchLegacy ./ecs` searches further.
+func FuzzFlexFastPathsMatchLegacy(f *testing.F) {
+	for _, in := range flexCorpus {
+		f.Add([]byte(in))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) { checkFlexSame(t, in) })
 }
 
 func TestConfigTLS(t *testing.T) {
