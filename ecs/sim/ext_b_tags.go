@@ -54,12 +54,11 @@ func (s *Sim) handleTagsAction(c *Ctx, serverID string) error {
 	if req.Tags == nil {
 		return BadRequest(`"tags" is required`)
 	}
-	srv, err := c.Server(serverID)
+	// 5.25: a locked server takes no management operation at all, tags
+	// included; ServerForChange also refuses a server being deleted.
+	srv, err := c.ServerForChange(serverID)
 	if err != nil {
 		return err
-	}
-	if srv.TaskState == TaskDeleting {
-		return Errf(http.StatusConflict, CodeState, fmt.Sprintf("server %s is being deleted", serverID))
 	}
 	var next map[string]string
 	switch *req.Action {
