@@ -54,10 +54,15 @@ func (b *builder) path(p string) string {
 
 func (b *builder) build(r *rawFleet) *Fleet {
 	f := &Fleet{File: b.file, Pos: r.Pos, Name: r.Name.V, Project: r.Project.V}
-	if !r.Name.Set {
+	switch {
+	case !r.Name.Set && r.Name.Seen:
+		// written but refused (a list, an unknown variable): its own error says why
+	case !r.Name.Set:
 		b.sink.errorf(r.Pos, "the fleet has no name").hint("add name: my-fleet; it becomes the ownership tag on every server")
-	} else if err := fleetName(f.Name); err != nil {
-		b.sink.errorf(r.Name.Pos, "fleet %s", err.Error()).hint("the fleet name is the value of the %q tag on every server", OwnerTagKey)
+	default:
+		if err := fleetName(f.Name); err != nil {
+			b.sink.errorf(r.Name.Pos, "fleet %s", err.Error()).hint("the fleet name is the value of the %q tag on every server", OwnerTagKey)
+		}
 	}
 	if r.Defaults != nil {
 		f.Defaults = b.defaults(r.Defaults)
@@ -286,7 +291,7 @@ func (b *builder) userData(r *rawUserData) *UserData {
 			break
 		}
 		u.Content = string(data)
-	case !r.Content.Set:
+	case !r.Content.Seen && !r.File.Seen:
 		b.sink.errorf(r.Pos, "user_data needs content or file")
 	}
 	if u.Sensitive {

@@ -226,6 +226,18 @@ const (
 	fieldSeen
 )
 
+// markSeen marks every value field of object v seen, for an object that
+// was written but refused as a whole (root_volume: SSD): its error says
+// what is wrong, so validation must not also call each field missing.
+func (o *objectInfo) markSeen(v reflect.Value) {
+	for _, f := range o.fields {
+		switch f.kind {
+		case kindString, kindInt, kindBool, kindList, kindMap, kindItemList:
+			v.Field(f.index).Field(fieldSeen).SetBool(true)
+		}
+	}
+}
+
 // markSet marks a field[T] (reached through reflection) set at p.
 func markSet(fv reflect.Value, p Pos) {
 	*fv.Field(fieldPos).Addr().Interface().(*Pos) = p

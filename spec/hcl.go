@@ -275,6 +275,7 @@ func (d *hclDecoder) integer(a *hclsyntax.Attribute, f *field[int]) {
 }
 
 func (d *hclDecoder) boolean(a *hclsyntax.Attribute, f *field[bool]) {
+	f.Seen = true
 	p := d.rng(a.Expr.Range())
 	if v, ok := d.eval(a.Expr); ok {
 		if b, ok := d.as(v, cty.Bool, p, a.Name); ok {
@@ -284,6 +285,7 @@ func (d *hclDecoder) boolean(a *hclsyntax.Attribute, f *field[bool]) {
 }
 
 func (d *hclDecoder) list(a *hclsyntax.Attribute, f *field[[]string]) {
+	f.Seen = true
 	p := d.rng(a.Expr.Range())
 	v, ok := d.eval(a.Expr)
 	if !ok {
@@ -307,6 +309,7 @@ func (d *hclDecoder) list(a *hclsyntax.Attribute, f *field[[]string]) {
 
 // strMap reads a map attribute; an object literal keeps each key's position.
 func (d *hclDecoder) strMap(a *hclsyntax.Attribute, f *field[strMap]) {
+	f.Seen = true
 	p := d.rng(a.Expr.Range())
 	obj, isObj := a.Expr.(*hclsyntax.ObjectConsExpr)
 	if !isObj {
@@ -400,6 +403,39 @@ func (d *hclDecoder) object(b *hclsyntax.Block, what string, o *objectInfo, v re
 	d.fields(b.Body, what, o, v)
 }
 
+// markMisplaced marks seen a known field written in the wrong form (an
+// attribute where the language takes a block, or the reverse): body has
+// reported it, and validation must not also call the field missing.
+func markMisplaced(body *hclsyntax.Body, o *objectInfo, v reflect.Value) {
+	mark := func(f *fieldInfo) {
+		fv := v.Field(f.index)
+		switch f.kind {
+		case kindString, kindInt, kindBool, kindList, kindMap, kindItemList:
+			fv.Field(fieldSeen).SetBool(true)
+		case kindPtr:
+			if fv.IsNil() {
+				p := reflect.New(f.typ)
+				f.elem.markSeen(p.Elem())
+				fv.Set(p)
+			}
+		}
+	}
+	for name := range body.Attributes {
+		f := o.byHCL[name]
+		if f == nil {
+			f = o.byName[name] // the YAML spelling: nics = [...] for nic { }
+		}
+		if f != nil && !contains(o.hclAttrs, name) {
+			mark(f)
+		}
+	}
+	for _, blk := range body.Blocks {
+		if f := o.byHCL[blk.Type]; f != nil && !contains(o.hclBlocks, blk.Type) {
+			mark(f)
+		}
+	}
+}
+
 // fields reads a body's attributes and blocks into v, each by its kind.
 // An object field may be given once (as a block, or for a short form as
 // an attribute); a list of objects is one block per item.
@@ -463,6 +499,7 @@ func (d *hclDecoder) fields(body *hclsyntax.Body, what string, o *objectInfo, v 
 			d.object(blk, f.item, f.elem, list.Index(appendZero(list)))
 		}
 	})
+	markMisplaced(body, o, v)
 	for _, f := range o.fields {
 		if f.kind == kindItemList && listPos != nil && v.Field(f.index).Field(fieldV).Len() > 0 {
 			markSet(v.Field(f.index), listPos[f.index])

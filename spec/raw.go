@@ -141,6 +141,8 @@ func (ref *rawSecretRef) secret(p Pos, sink *diagSink, needs string) *rawSecret 
 		r.Kind, r.Ref = secretEnv, ref.Env.V
 	case ref.File.Set:
 		r.Kind, r.Ref = secretFile, ref.File.V
+	case ref.Env.Seen || ref.File.Seen:
+		return nil // written but refused: its own error says why
 	default:
 		sink.errorf(p, "admin_password needs %s", needs)
 		return nil

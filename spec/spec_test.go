@@ -92,20 +92,40 @@ servers:
 	}
 }
 
-func TestCountAbove1000AndPostfixLimit(t *testing.T) {
+// TestCountIsOneCreateCall: a set's count is what one create call takes
+// (5.2.1 count 1..1000); 0 and more than 1000 are refused with a hint that
+// says what to do instead, at the count's own line.
+func TestCountIsOneCreateCall(t *testing.T) {
 	set := func(n int) string {
 		return base + fmt.Sprintf("servers:\n  - name: web\n    count: %d\n    nics: [{subnet: subnet-web}]\n", n)
 	}
-	// More than one create call's worth is fine: the planner splits it.
-	if f := mustLoad(t, set(2500), LoadOptions{}); f.TotalServers() != 2500 {
-		t.Errorf("total %d", f.TotalServers())
+	for _, n := range []int{1, 2, 999, 1000} {
+		if f := mustLoad(t, set(n), LoadOptions{}); f.TotalServers() != n {
+			t.Errorf("count %d: total %d", n, f.TotalServers())
+		}
 	}
-	mustLoad(t, set(9998), LoadOptions{})
-	_, diags := parseT(t, set(9999), LoadOptions{})
-	wantError(t, diags, "postfix 0001 plus count 9999")
-	_, diags = parseT(t, set(-1), LoadOptions{})
-	wantError(t, diags, "negative")
-	mustLoad(t, set(0), LoadOptions{})
+	for _, c := range []struct {
+		count      int
+		want, hint string
+	}{
+		{0, "count 0 is outside 1..1000", "remove the server set to delete its servers"},
+		{1001, "count 1001 is outside 1..1000", "split it into several server sets of at most 1000 (one create call each)"},
+		{2500, "count 2500 is outside 1..1000", "split it into several server sets of at most 1000 (one create call each)"},
+		{9999, "count 9999 is outside 1..1000", "split it into several server sets of at most 1000 (one create call each)"},
+		{-1, "count -1 is outside 1..1000", ""},
+	} {
+		_, diags := parseT(t, set(c.count), LoadOptions{})
+		d := wantError(t, diags, c.want)
+		if d.Hint != c.hint {
+			t.Errorf("count %d: hint %q, want %q", c.count, d.Hint, c.hint)
+		}
+		if d.Pos.Line != 9 {
+			t.Errorf("count %d: reported at line %d, want 9 (the count)", c.count, d.Pos.Line)
+		}
+		if n := len(diags); n != 1 {
+			t.Errorf("count %d: %d diagnostics, want only the count's:\n%v", c.count, n, diags)
+		}
+	}
 }
 
 func TestNameLengthWithSuffix(t *testing.T) {

@@ -21,17 +21,17 @@ type validator struct {
 }
 
 func (v *validator) validate() {
-	v.keypairs = v.uniqueNames("keypair", len(v.f.Keypairs), func(i int) (string, Pos, bool) {
-		return v.raw.Keypairs[i].Name.V, v.raw.Keypairs[i].Name.Pos, v.raw.Keypairs[i].Name.Set
+	v.keypairs = v.uniqueNames("keypair", len(v.f.Keypairs), func(i int) field[string] {
+		return v.raw.Keypairs[i].Name
 	}, func(i int) Pos { return v.raw.Keypairs[i].Pos })
-	v.groups = v.uniqueNames("server group", len(v.f.ServerGroups), func(i int) (string, Pos, bool) {
-		return v.raw.ServerGroups[i].Name.V, v.raw.ServerGroups[i].Name.Pos, v.raw.ServerGroups[i].Name.Set
+	v.groups = v.uniqueNames("server group", len(v.f.ServerGroups), func(i int) field[string] {
+		return v.raw.ServerGroups[i].Name
 	}, func(i int) Pos { return v.raw.ServerGroups[i].Pos })
-	v.sets = v.uniqueNames("server set", len(v.f.Servers), func(i int) (string, Pos, bool) {
-		return v.raw.Servers[i].Name.V, v.raw.Servers[i].Name.Pos, v.raw.Servers[i].Name.Set
+	v.sets = v.uniqueNames("server set", len(v.f.Servers), func(i int) field[string] {
+		return v.raw.Servers[i].Name
 	}, func(i int) Pos { return v.raw.Servers[i].Pos })
-	v.uniqueNames("volume", len(v.f.Volumes), func(i int) (string, Pos, bool) {
-		return v.raw.Volumes[i].Name.V, v.raw.Volumes[i].Name.Pos, v.raw.Volumes[i].Name.Set
+	v.uniqueNames("volume", len(v.f.Volumes), func(i int) field[string] {
+		return v.raw.Volumes[i].Name
 	}, func(i int) Pos { return v.raw.Volumes[i].Pos })
 
 	v.defaults()
@@ -45,8 +45,10 @@ func (v *validator) validate() {
 				v.sink.errorf(g.Name.Pos, "%s", err)
 			}
 		}
-		if !g.Policy.Set {
+		if !g.Policy.Seen {
 			v.sink.errorf(g.Pos, "server group %q has no policy", g.Name.V).hint("policy is one of %s", strings.Join(rules.ServerGroupPolicies, ", "))
+		} else if !g.Policy.Set {
+			// written but refused: its own error is enough
 		} else if err := rules.ServerGroupPolicy(g.Policy.V); err != nil {
 			d := v.sink.errorf(g.Policy.Pos, "%s", err)
 			if s := suggest(g.Policy.V, rules.ServerGroupPolicies); s != "" {
@@ -81,14 +83,17 @@ func (v *validator) ignorePos() Pos {
 
 // uniqueNames reports missing and duplicate names of one kind of object
 // and returns the set of names defined.
-func (v *validator) uniqueNames(kind string, n int, name func(int) (string, Pos, bool), pos func(int) Pos) map[string]bool {
+func (v *validator) uniqueNames(kind string, n int, name func(int) field[string], pos func(int) Pos) map[string]bool {
 	seen := map[string]Pos{}
 	for i := 0; i < n; i++ {
-		s, p, ok := name(i)
-		if !ok {
-			v.sink.errorf(pos(i), "this %s has no name", kind)
+		f := name(i)
+		if !f.Set {
+			if !f.Seen { // a name written but refused has its own error
+				v.sink.errorf(pos(i), "this %s has no name", kind)
+			}
 			continue
 		}
+		s, p := f.V, f.Pos
 		if first, dup := seen[s]; dup {
 			v.sink.errorf(p, "%s %q is defined twice", kind, s).hint("the first is at line %d", first.Line)
 			continue
@@ -143,7 +148,9 @@ func (v *validator) keypair(k *Keypair, r *rawKeypair) {
 		}
 	}
 	sources := 0
-	for _, set := range []bool{r.PublicKey.Set, r.PublicKeyFile.Set, r.Create.Set && r.Create.V} {
+	// A source written but refused (create: maybe) still counts as one:
+	// it has its own error, and "needs a source" would only repeat it.
+	for _, set := range []bool{r.PublicKey.Seen, r.PublicKeyFile.Seen, r.Create.Seen && (r.Create.V || !r.Create.Set)} {
 		if set {
 			sources++
 		}
@@ -154,7 +161,7 @@ func (v *validator) keypair(k *Keypair, r *rawKeypair) {
 	case sources > 1:
 		v.sink.errorf(r.Pos, "keypair %q has more than one of public_key, public_key_file and create", k.Name).hint("a keypair is either imported or created by the cloud")
 	}
-	if k.Create && !r.PrivateKeyFile.Set {
+	if k.Create && !r.PrivateKeyFile.Seen {
 		v.sink.errorf(r.Pos, "keypair %q is created by the cloud but has no private_key_file", k.Name).hint("the private key is returned once (5.30.2); say where to write it")
 	}
 	if !k.Create && r.PrivateKeyFile.Set {
@@ -179,13 +186,21 @@ func (v *validator) volume(vol *Volume, r *rawVolume, sharedPerSet map[string]in
 			v.sink.errorf(r.Name.Pos, "volume %s", err)
 		}
 	}
-	if !r.Size.Set {
+	if !r.Size.Seen {
 		v.sink.errorf(r.Pos, "volume %q has no size", vol.Name).hint("size in GB, %d to %d", rules.MinVolumeSizeGB, rules.MaxVolumeSizeGB)
-	} else if err := rules.VolumeSize(vol.SizeGB); err != nil {
-		v.sink.errorf(r.Size.Pos, "%s", err)
+	} else if r.Size.Set {
+		if err := rules.VolumeSize(vol.SizeGB); err != nil {
+			v.sink.errorf(r.Size.Pos, "%s", err)
+		}
 	}
-	if !r.Type.Set || vol.Type == "" {
+	if missingValue(r.Type) {
 		v.sink.errorf(r.Pos, "volume %q has no type", vol.Name).hint("for example SATA, SAS or SSD")
+	}
+	if !r.AttachTo.Set {
+		if !r.AttachTo.Seen {
+			v.sink.errorf(r.Pos, "volume %q is attached to no server set", vol.Name).hint("attach_to lists the server sets that share it")
+		}
+		return
 	}
 	if len(vol.AttachTo) == 0 {
 		v.sink.errorf(r.Pos, "volume %q is attached to no server set", vol.Name).hint("attach_to lists the server sets that share it")
@@ -221,35 +236,39 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 			}
 		}
 	}
-	// Count: 0 keeps the definition with no servers. Above 1000 the
-	// planner issues several create calls with consecutive postfixes, so
-	// the binding limit is postfix + count <= 9999 with the first member 0001.
-	switch {
-	case s.Count < 0:
-		v.sink.errorf(s.posOf("count"), "count %d is negative", s.Count)
-	case s.Count > 1:
-		if err := rules.Postfix(rules.FormatPostfix(1), s.Count); err != nil {
-			v.sink.errorf(s.posOf("count"), "count %d is too large: members are numbered 0001 upwards and %s", s.Count, err).hint("at most %d servers per set", rules.MaxPostfixPlusCount-1)
-		}
+	// Count: one create call's worth, 1..1000 (5.2.1), so a set is always
+	// created by exactly one call. 0 and >1000 are refused with what to do
+	// instead; members are numbered from 0001, so postfix + count <= 9999
+	// (5.2.1) holds for every count that passes, and is still checked so
+	// the two limits cannot drift apart silently.
+	if r.Count.Set {
+		v.count(s, r)
 	}
 	// Required fields (own or inherited), reported together; a field that
 	// was written but refused has its own error already.
-	var missing []string
+	var missing, examples []string
 	for _, req := range []struct {
 		field, val string
 		seen       bool
+		example    string
 	}{
-		{"flavor", s.Flavor, r.Flavor.Seen},
-		{"image", s.Image, r.Image.Seen},
-		{"vpc", s.VPC, r.VPC.Seen},
-		{"root_volume type", s.RootVolume.Type, r.RootVolume != nil && r.RootVolume.Type.Seen},
+		{"flavor", s.Flavor, r.Flavor.Seen, "flavor: c6.large.2"},
+		{"image", s.Image, r.Image.Seen, "image: CentOS 8.2 64bit"},
+		{"vpc", s.VPC, r.VPC.Seen, "vpc: vpc-default"},
+		{"root_volume type", s.RootVolume.Type, r.RootVolume != nil && r.RootVolume.Type.Seen, "root_volume: {type: SSD}"},
 	} {
 		if req.val == "" && !req.seen {
 			missing = append(missing, req.field)
+			examples = append(examples, req.example)
 		}
 	}
 	if len(missing) > 0 {
-		v.sink.errorf(s.Pos, "server set %q has no %s", name, joinAnd(missing)).hint("set them here or under defaults (root_volume: {type: SSD})")
+		it := "it"
+		if len(missing) > 1 {
+			it = "them"
+		}
+		v.sink.errorf(s.Pos, "server set %q has no %s", name, joinAnd(missing)).
+			hint("set %s here or under defaults, for example %s", it, strings.Join(examples, "; "))
 	}
 	if r.RootVolume != nil && r.RootVolume.Size.Set {
 		if err := rules.VolumeSize(s.RootVolume.SizeGB); err != nil {
@@ -274,7 +293,7 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 		}
 	}
 	for i, n := range r.NICs.V {
-		if !n.Subnet.Set || n.Subnet.V == "" {
+		if missingValue(n.Subnet) {
 			v.sink.errorf(n.Pos, "NIC %d of server set %q has no subnet", i+1, name)
 		}
 		if n.IP.Set && n.IP.V != "" {
@@ -295,11 +314,13 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 		}
 	}
 	for i, dv := range r.DataVolumes.V {
-		if !dv.Type.Set || dv.Type.V == "" {
+		if missingValue(dv.Type) {
 			v.sink.errorf(dv.Pos, "data volume %d of server set %q has no type", i+1, name)
 		}
-		if !dv.Size.Set {
+		if !dv.Size.Seen {
 			v.sink.errorf(dv.Pos, "data volume %d of server set %q has no size", i+1, name)
+		} else if !dv.Size.Set {
+			// written but refused: its own error is enough
 		} else if err := rules.VolumeSize(dv.Size.V); err != nil {
 			v.sink.errorf(dv.Size.Pos, "%s", err)
 		}
@@ -356,6 +377,25 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 		case !pct && n < 1:
 			v.sink.errorf(m.Pos, "max_unavailable must be at least 1")
 		}
+	}
+}
+
+// count checks a server set's count against the per-call limit (5.2.1
+// count: 1-1000) and postfix + count <= 9999 with members numbered from 0001.
+func (v *validator) count(s *ServerSet, r *rawSet) {
+	p := r.Count.Pos
+	if err := rules.CreateCount(s.Count); err != nil {
+		d := v.sink.errorf(p, "server set %q: %s", s.Name, err)
+		switch {
+		case s.Count == 0:
+			d.hint("remove the server set to delete its servers")
+		case s.Count > rules.MaxCreateCount:
+			d.hint("split it into several server sets of at most %d (one create call each)", rules.MaxCreateCount)
+		}
+		return
+	}
+	if err := rules.Postfix(rules.FormatPostfix(1), s.Count); err != nil {
+		v.sink.errorf(p, "server set %q: members are numbered 0001 upwards and %s", s.Name, err)
 	}
 }
 
@@ -437,4 +477,11 @@ func joinAnd(words []string) string {
 		return strings.Join(words, "")
 	}
 	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// missingValue reports a required string that is absent or written empty;
+// one written but refused (a list, an unknown variable) has its own error
+// already, so it is not also "missing".
+func missingValue(f field[string]) bool {
+	return !f.Seen || (f.Set && f.V == "")
 }

@@ -322,6 +322,7 @@ func (d *yamlDecoder) integer(n *yaml.Node, what string, f *field[int]) {
 }
 
 func (d *yamlDecoder) boolean(n *yaml.Node, f *field[bool]) {
+	f.Seen = true
 	v, p, ok := d.scalar(n, "this field")
 	if !ok {
 		return
@@ -338,6 +339,7 @@ func (d *yamlDecoder) boolean(n *yaml.Node, f *field[bool]) {
 
 // list reads a list of strings.
 func (d *yamlDecoder) list(n *yaml.Node, depth int, what string, f *field[[]string]) {
+	f.Seen = true
 	m := d.deref(n, depth)
 	if m == nil {
 		return
@@ -356,6 +358,7 @@ func (d *yamlDecoder) list(n *yaml.Node, depth int, what string, f *field[[]stri
 // strMap reads a mapping of strings (tags, metadata); keys are not
 // substituted, values are.
 func (d *yamlDecoder) strMap(n *yaml.Node, depth int, what string, f *field[strMap]) {
+	f.Seen = true
 	m := d.deref(n, depth)
 	if m == nil {
 		return
@@ -579,7 +582,9 @@ func (d *yamlDecoder) field(f *fieldInfo, fv reflect.Value, n *yaml.Node, depth 
 			return
 		}
 		p := reflect.New(f.typ)
-		d.object(n, depth, f.name, f.elem, p.Elem())
+		if !d.object(n, depth, f.name, f.elem, p.Elem()) {
+			f.elem.markSeen(p.Elem()) // refused as a whole: its fields are not "missing" too
+		}
 		fv.Set(p)
 	case kindStruct:
 		d.object(n, depth, f.name, f.elem, fv)
