@@ -475,7 +475,8 @@ type span struct{ ks, ke, vs, ve int }
 // scanFlatObject reads b (whitespace-trimmed, starting with '{') if it is an
 // object whose values are all plain strings, numbers, booleans or null, the
 // shape FlexMap meets in practice. Later duplicate keys win, as in
-// encoding/json.
+// encoding/json. All keys and values share one string, so one kept value keeps
+// the object's text alive; metadata is kept or dropped whole, so that is fine.
 func scanFlatObject(b []byte) (FlexMap, bool) {
 	s := flatScanner{b: b, i: 1}
 	var buf [24]span // metadata rarely has more keys; more just grows the slice
