@@ -80,7 +80,14 @@ func TestSchemaRejectsBrokenFleets(t *testing.T) {
 		"17 nics":         "name: t\nservers:\n  - name: web\n    nics: [{subnet: a},{subnet: a},{subnet: a},{subnet: a},{subnet: a},{subnet: a},{subnet: a},{subnet: a},{subnet: a},{subnet: a},{subnet: a},{subnet: a},{subnet: a},{subnet: a},{subnet: a},{subnet: a},{subnet: a}]\n",
 		"volume too big":  "name: t\nservers:\n  - name: web\n    nics: [{subnet: a}]\n    data_volumes: [{type: SSD, size: 65537}]\n",
 		"name with space": "name: t\nservers:\n  - name: web server\n    nics: [{subnet: a}]\n",
-		"no servers":      "name: t\n",
+		"count 0":         "name: t\nservers:\n  - name: web\n    count: 0\n    nics: [{subnet: a}]\n",
+		"count 1001":      "name: t\nservers:\n  - name: web\n    count: 1001\n    nics: [{subnet: a}]\n",
+		"nics absent":     "name: t\nservers:\n  - name: web\n",
+		"no name":         "servers:\n  - name: web\n    nics: [{subnet: a}]\n",
+		"keypair source":  "name: t\nkeypairs: [{name: k}]\n",
+		"created key":     "name: t\nkeypairs: [{name: k, create: true}]\n",
+		"user_data empty": "name: t\nservers:\n  - name: web\n    nics: [{subnet: a}]\n    user_data: {sensitive: true}\n",
+		"user_data both":  "name: t\nservers:\n  - name: web\n    nics: [{subnet: a}]\n    user_data: {content: a, file: b}\n",
 		"power state":     "name: t\nservers:\n  - name: web\n    power_state: up\n    nics: [{subnet: a}]\n",
 	} {
 		if err := s.Validate(yamlAsJSON(t, []byte(src))); err == nil {
