@@ -497,3 +497,46 @@ func TestMaxUnavailableCount(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingFieldHintNamesWhatIsMissing: the hint of "server set has no
+// ..." names exactly the missing fields, each with an example, and none
+// that is present.
+func TestMissingFieldHintNamesWhatIsMissing(t *testing.T) {
+	all := map[string]string{
+		"flavor":           "flavor: c6.large.2",
+		"image":            "image: CentOS 8.2 64bit",
+		"vpc":              "vpc: vpc-default",
+		"root_volume type": "root_volume: {type: SSD}",
+	}
+	for _, c := range []struct {
+		src, message, hint string
+	}{
+		{"    image: i\n    vpc: v\n    root_volume: {type: SSD}\n", "has no flavor", "set it here or under defaults, for example flavor: c6.large.2"},
+		{"    flavor: f\n    vpc: v\n    root_volume: {type: SSD}\n", "has no image", "set it here or under defaults, for example image: CentOS 8.2 64bit"},
+		{"    flavor: f\n    image: i\n    root_volume: {type: SSD}\n", "has no vpc", "set it here or under defaults, for example vpc: vpc-default"},
+		{"    flavor: f\n    image: i\n    vpc: v\n    root_volume: {size: 40}\n", "has no root_volume type", "set it here or under defaults, for example root_volume: {type: SSD}"},
+		{"    image: i\n    root_volume: {type: SSD}\n", "has no flavor and vpc", "set them here or under defaults, for example flavor: c6.large.2; vpc: vpc-default"},
+	} {
+		src := "name: t\nservers:\n  - name: web\n    nics: [{subnet: s}]\n" + c.src
+		_, diags := parseT(t, src, LoadOptions{})
+		d := wantError(t, diags, c.message)
+		if d.Hint != c.hint {
+			t.Errorf("%s: hint %q, want %q", c.message, d.Hint, c.hint)
+		}
+		for field, example := range all {
+			if !strings.Contains(c.message, field) && strings.Contains(d.Hint, example) {
+				t.Errorf("%s: the hint mentions %s, which is not missing", c.message, field)
+			}
+		}
+	}
+}
+
+// TestMissingFieldHintInHCL: an HCL file gets the example in HCL.
+func TestMissingFieldHintInHCL(t *testing.T) {
+	src := "name = \"t\"\nserver \"web\" {\n  image = \"i\"\n  vpc = \"v\"\n  nic { subnet = \"s\" }\n}\n"
+	_, diags := Parse("t.hcl", []byte(src), LoadOptions{LookupEnv: func(string) (string, bool) { return "", false }})
+	d := wantError(t, diags, "has no flavor and root_volume type")
+	if want := `set them here or under defaults, for example flavor = "c6.large.2"; root_volume { type = "SSD" }`; d.Hint != want {
+		t.Errorf("hint %q, want %q", d.Hint, want)
+	}
+}

@@ -246,20 +246,26 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 	}
 	// Required fields (own or inherited), reported together; a field that
 	// was written but refused has its own error already.
+	// The hint shows each missing field, and only those, in the file's syntax.
+	hcl := strings.HasSuffix(v.f.File, ".hcl")
 	var missing, examples []string
 	for _, req := range []struct {
-		field, val string
-		seen       bool
-		example    string
+		field, val    string
+		seen          bool
+		yaml, hclForm string
 	}{
-		{"flavor", s.Flavor, r.Flavor.Seen, "flavor: c6.large.2"},
-		{"image", s.Image, r.Image.Seen, "image: CentOS 8.2 64bit"},
-		{"vpc", s.VPC, r.VPC.Seen, "vpc: vpc-default"},
-		{"root_volume type", s.RootVolume.Type, r.RootVolume != nil && r.RootVolume.Type.Seen, "root_volume: {type: SSD}"},
+		{"flavor", s.Flavor, r.Flavor.Seen, "flavor: c6.large.2", `flavor = "c6.large.2"`},
+		{"image", s.Image, r.Image.Seen, "image: CentOS 8.2 64bit", `image = "CentOS 8.2 64bit"`},
+		{"vpc", s.VPC, r.VPC.Seen, "vpc: vpc-default", `vpc = "vpc-default"`},
+		{"root_volume type", s.RootVolume.Type, r.RootVolume != nil && r.RootVolume.Type.Seen, "root_volume: {type: SSD}", `root_volume { type = "SSD" }`},
 	} {
 		if req.val == "" && !req.seen {
 			missing = append(missing, req.field)
-			examples = append(examples, req.example)
+			if hcl {
+				examples = append(examples, req.hclForm)
+			} else {
+				examples = append(examples, req.yaml)
+			}
 		}
 	}
 	if len(missing) > 0 {
