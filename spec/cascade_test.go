@@ -36,6 +36,14 @@ func TestRefusedValueIsNotAlsoMissing(t *testing.T) {
 		{"volume size", "t.yaml", "name: t\nservers:\n  - name: w\n" + set + "volumes:\n  - name: v\n    size: big\n    type: SSD\n    attach_to: [w]\n", "whole number"},
 		{"volume type", "t.yaml", "name: t\nservers:\n  - name: w\n" + set + "volumes:\n  - name: v\n    size: 10\n    type: [SSD]\n    attach_to: [w]\n", "single value"},
 		{"volume attach_to", "t.yaml", "name: t\nvolumes:\n  - name: v\n    size: 10\n    type: SSD\n    attach_to: w\n", "must be a list"},
+		{"defaults flavor", "t.yaml", "name: t\ndefaults:\n  flavor: [f]\nservers:\n  - name: w\n    image: i\n    vpc: v\n    root_volume: {type: SSD}\n    nics: [{subnet: s}]\n", "single value"},
+		{"defaults root_volume type", "t.yaml", "name: t\ndefaults:\n  root_volume: {type: [SSD]}\nservers:\n  - name: w\n    flavor: f\n    image: i\n    vpc: v\n    nics: [{subnet: s}]\n", "single value"},
+		{"flavour in defaults", "t.yaml", "name: t\ndefaults:\n  flavour: f\nservers:\n  - name: w\n    image: i\n    vpc: v\n    root_volume: {type: SSD}\n    nics: [{subnet: s}]\n", "unknown field \"flavour\" in defaults"},
+		{"flavour in the set", "t.yaml", "name: t\nservers:\n  - name: w\n    flavour: f\n    image: i\n    vpc: v\n    root_volume: {type: SSD}\n    nics: [{subnet: s}]\n", "unknown field \"flavour\""},
+		{"root_volum in the set", "t.yaml", "name: t\nservers:\n  - name: w\n    flavor: f\n    image: i\n    vpc: v\n    root_volum: {type: SSD}\n    nics: [{subnet: s}]\n", "unknown field \"root_volum\""},
+		{"nic typo", "t.yaml", "name: t\nservers:\n  - name: w\n    flavor: f\n    image: i\n    vpc: v\n    root_volume: {type: SSD}\n    nic: [{subnet: s}]\n", "unknown field \"nic\""},
+		{"hcl flavour", "t.hcl", "name = \"t\"\nserver \"w\" {\n  flavour = \"f\"\n  image = \"i\"\n  vpc = \"v\"\n  root_volume { type = \"SSD\" }\n  nic { subnet = \"s\" }\n}\n", "unknown field \"flavour\""},
+		{"hcl root_volum block", "t.hcl", "name = \"t\"\nserver \"w\" {\n  flavor = \"f\"\n  image = \"i\"\n  vpc = \"v\"\n  root_volum { type = \"SSD\" }\n  nic { subnet = \"s\" }\n}\n", "unknown block \"root_volum\""},
 		{"hcl fleet name", "t.hcl", "name = [\"a\"]\n", "name"},
 		{"hcl root_volume attribute", "t.hcl", "name = \"t\"\nserver \"w\" {\n  flavor = \"f\"\n  image = \"i\"\n  vpc = \"v\"\n  root_volume = \"SSD\"\n  nic { subnet = \"s\" }\n}\n", "unknown field \"root_volume\""},
 		{"hcl flavor block", "t.hcl", "name = \"t\"\nserver \"w\" {\n  flavor { }\n  image = \"i\"\n  vpc = \"v\"\n  root_volume { type = \"SSD\" }\n  nic { subnet = \"s\" }\n}\n", "unknown block \"flavor\""},
@@ -58,7 +66,8 @@ func TestRefusedValueIsNotAlsoMissing(t *testing.T) {
 }
 
 // TestMissingIsStillReported: the same fields, absent, are still reported
-// as missing (the cascade fix must not hide a real omission).
+// as missing (the cascade fix must not hide a real omission), also next to
+// an unknown key that suggests no field.
 func TestMissingIsStillReported(t *testing.T) {
 	for _, c := range []struct{ src, want string }{
 		{"servers: []\n", "the fleet has no name"},
@@ -67,6 +76,7 @@ func TestMissingIsStillReported(t *testing.T) {
 		{"name: t\nservers:\n  - name: w\n    flavor: f\n    image: i\n    vpc: v\n    root_volume: {size: 40}\n    nics: [{subnet: s}]\n", "has no root_volume type"},
 		{"name: t\nservers:\n  - name: w\n    flavor: f\n    image: i\n    vpc: v\n    root_volume: {type: SSD}\n    nics: [{ip: 10.0.0.1}]\n", "has no subnet"},
 		{"name: t\nservers:\n  - name: w\n    flavor: f\n    image: i\n    vpc: v\n    root_volume: {type: SSD}\n    nics: [{subnet: \"\"}]\n", "has no subnet"},
+		{"name: t\nservers:\n  - name: w\n    image: i\n    vpc: v\n    root_volume: {type: SSD}\n    nics: [{subnet: s}]\n    zzzzzz: 1\n", "has no flavor"},
 		{"name: t\nkeypairs:\n  - name: k\n", "needs public_key"},
 		{"name: t\nkeypairs:\n  - name: k\n    create: true\n", "no private_key_file"},
 		{"name: t\nserver_groups:\n  - name: g\n", "has no policy"},

@@ -238,6 +238,23 @@ func (o *objectInfo) markSeen(v reflect.Value) {
 	}
 }
 
+// markWritten marks field f of object v seen without a value, for a field
+// the file meant to write but did not in a usable form (misplaced or
+// misspelt): the error about that is the one to read, not "missing".
+func (o *objectInfo) markWritten(v reflect.Value, f *fieldInfo) {
+	fv := v.Field(f.index)
+	switch f.kind {
+	case kindString, kindInt, kindBool, kindList, kindMap, kindItemList:
+		fv.Field(fieldSeen).SetBool(true)
+	case kindPtr:
+		if fv.IsNil() {
+			p := reflect.New(f.typ)
+			f.elem.markSeen(p.Elem())
+			fv.Set(p)
+		}
+	}
+}
+
 // markSet marks a field[T] (reached through reflection) set at p.
 func markSet(fv reflect.Value, p Pos) {
 	*fv.Field(fieldPos).Addr().Interface().(*Pos) = p

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"reflect"
+	"slices"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -404,35 +405,32 @@ func (d *hclDecoder) object(b *hclsyntax.Block, what string, o *objectInfo, v re
 }
 
 // markMisplaced marks seen a known field written in the wrong form (an
-// attribute where the language takes a block, or the reverse): body has
-// reported it, and validation must not also call the field missing.
+// attribute where the language takes a block, or the reverse) or under a
+// misspelt name that suggests it (flavour): body has reported it, and
+// validation must not also call the field missing.
 func markMisplaced(body *hclsyntax.Body, o *objectInfo, v reflect.Value) {
-	mark := func(f *fieldInfo) {
-		fv := v.Field(f.index)
-		switch f.kind {
-		case kindString, kindInt, kindBool, kindList, kindMap, kindItemList:
-			fv.Field(fieldSeen).SetBool(true)
-		case kindPtr:
-			if fv.IsNil() {
-				p := reflect.New(f.typ)
-				f.elem.markSeen(p.Elem())
-				fv.Set(p)
-			}
-		}
-	}
-	for name := range body.Attributes {
+	all := append(slices.Clone(o.hclAttrs), o.hclBlocks...)
+	meant := func(name string, known []string) {
 		f := o.byHCL[name]
 		if f == nil {
 			f = o.byName[name] // the YAML spelling: nics = [...] for nic { }
 		}
-		if f != nil && !contains(o.hclAttrs, name) {
-			mark(f)
+		if f == nil {
+			if s := suggest(name, all); s != "" {
+				f = o.byHCL[s]
+			}
+		} else if contains(known, name) {
+			return // written in the right form: read normally
+		}
+		if f != nil {
+			o.markWritten(v, f)
 		}
 	}
+	for name := range body.Attributes {
+		meant(name, o.hclAttrs)
+	}
 	for _, blk := range body.Blocks {
-		if f := o.byHCL[blk.Type]; f != nil && !contains(o.hclBlocks, blk.Type) {
-			mark(f)
-		}
+		meant(blk.Type, o.hclBlocks)
 	}
 }
 

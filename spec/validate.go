@@ -246,6 +246,12 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 	}
 	// Required fields (own or inherited), reported together; a field that
 	// was written but refused has its own error already.
+	// A value written in defaults but refused counts as written for every
+	// set: its own error is the one to read.
+	d := v.raw.Defaults
+	if d == nil {
+		d = &rawDefaults{}
+	}
 	// The hint shows each missing field, and only those, in the file's syntax.
 	hcl := strings.HasSuffix(v.f.File, ".hcl")
 	var missing, examples []string
@@ -254,10 +260,10 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 		seen          bool
 		yaml, hclForm string
 	}{
-		{"flavor", s.Flavor, r.Flavor.Seen, "flavor: c6.large.2", `flavor = "c6.large.2"`},
-		{"image", s.Image, r.Image.Seen, "image: CentOS 8.2 64bit", `image = "CentOS 8.2 64bit"`},
-		{"vpc", s.VPC, r.VPC.Seen, "vpc: vpc-default", `vpc = "vpc-default"`},
-		{"root_volume type", s.RootVolume.Type, r.RootVolume != nil && r.RootVolume.Type.Seen, "root_volume: {type: SSD}", `root_volume { type = "SSD" }`},
+		{"flavor", s.Flavor, r.Flavor.Seen || d.Flavor.Seen, "flavor: c6.large.2", `flavor = "c6.large.2"`},
+		{"image", s.Image, r.Image.Seen || d.Image.Seen, "image: CentOS 8.2 64bit", `image = "CentOS 8.2 64bit"`},
+		{"vpc", s.VPC, r.VPC.Seen || d.VPC.Seen, "vpc: vpc-default", `vpc = "vpc-default"`},
+		{"root_volume type", s.RootVolume.Type, rootTypeSeen(r.RootVolume) || rootTypeSeen(d.RootVolume), "root_volume: {type: SSD}", `root_volume { type = "SSD" }`},
 	} {
 		if req.val == "" && !req.seen {
 			missing = append(missing, req.field)
@@ -491,3 +497,6 @@ func joinAnd(words []string) string {
 func missingValue(f field[string]) bool {
 	return !f.Seen || (f.Set && f.V == "")
 }
+
+// rootTypeSeen reports whether a root_volume's type was written, usable or not.
+func rootTypeSeen(r *rawRoot) bool { return r != nil && r.Type.Seen }

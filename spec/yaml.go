@@ -471,7 +471,29 @@ func (d *yamlDecoder) fields(n *yaml.Node, depth int, what string, o *objectInfo
 			d.secretSpan(s)
 		}
 	}
+	if ok {
+		d.markMisspelt(n, depth, o, v)
+	}
 	return ok
+}
+
+// markMisspelt marks seen each field that an unknown key suggests
+// (flavour: ... means flavor): the unknown key's "did you mean" error is
+// the real problem, so validation must not also call the field missing.
+func (d *yamlDecoder) markMisspelt(n *yaml.Node, depth int, o *objectInfo, v reflect.Value) {
+	n = d.deref(n, depth)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if k.Kind != yaml.ScalarNode || o.byName[k.Value] != nil || k.Value == "<<" {
+			continue
+		}
+		if s := suggest(k.Value, o.yamlNames); s != "" {
+			o.markWritten(v, o.byName[s])
+		}
+	}
 }
 
 // extent is where value n lies: from its first character to the last
