@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/ecsfleet/ecsfleet/ecs/sim"
@@ -43,54 +45,11 @@ func simUsage(w io.Writer) {
 // runSimServe parses the serve flags, starts the simulator and blocks until
 // SIGINT or SIGTERM.
 func runSimServe(args []string, io stdio) int {
-	fs := flag.NewFlagSet("ecsfleet sim serve", flag.ContinueOnError)
-	fs.SetOutput(io.err)
-	addr := fs.String("addr", "127.0.0.1:8774", "listen `address` (host:port; port 0 picks a free one)")
-	cfgFile := fs.String("config", "", "YAML `file` with the cloud model (see docs/simulator.md); defaults otherwise")
-	stateFile := fs.String("state", "", "persist the cloud in this JSON `file` (shared safely by several processes); in memory when empty")
-	seed := fs.Int64("seed", 0, "seed for ids, jitter and faults (0 keeps the config's seed)")
-	scale := fs.Float64("time-scale", 0, "simulated seconds per wall second, e.g. 1000 makes a 60 s job take 60 ms (0 keeps the config's)")
-	fs.Usage = func() {
-		fmt.Fprintln(io.err, "Usage: ecsfleet sim serve [--addr HOST:PORT] [--config FILE] [--state FILE] [--seed N] [--time-scale X]")
-		fmt.Fprintln(io.err)
-		fmt.Fprintln(io.err, "Serves the HCS ECS API (native /v1, /v1.1 and community /v2, /v2.1 paths),")
-		fmt.Fprintln(io.err, "IAM tokens at /v3/auth/tokens, and call statistics at /_sim/stats.")
-		fmt.Fprintln(io.err)
-		fmt.Fprintln(io.err, "Flags:")
-		fs.PrintDefaults()
+	addr, cfg, code, ok := parseSimServe(args, io)
+	if !ok {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitError
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(io.err, "ecsfleet sim serve: unexpected argument %q\n", fs.Arg(0))
-		return exitError
-	}
-	cfg := sim.DefaultConfig()
-	if *cfgFile != "" {
-		var err error
-		if cfg, err = sim.LoadConfig(*cfgFile); err != nil {
-			fmt.Fprintf(io.err, "ecsfleet sim serve: %v\n", err)
-			return exitError
-		}
-	}
-	if *stateFile != "" {
-		cfg.StateFile = *stateFile
-	}
-	if *seed != 0 {
-		cfg.Seed = *seed
-	}
-	if *scale < 0 {
-		fmt.Fprintln(io.err, "ecsfleet sim serve: --time-scale must be > 0")
-		return exitError
-	}
-	if *scale > 0 {
-		cfg.TimeScale = *scale
-	}
-	srv, err := sim.StartAddr(*addr, cfg)
+	srv, err := sim.StartAddr(addr, cfg)
 	if err != nil {
 		fmt.Fprintf(io.err, "ecsfleet sim serve: %v\n", err)
 		return exitError
@@ -105,6 +64,104 @@ func runSimServe(args []string, io stdio) int {
 		return exitError
 	}
 	return exitOK
+}
+
+// parseSimServe turns serve's flags (and its --config file) into the listen
+// address and the cloud model. When ok is false the command is over and
+// code is its exit status (0 after --help).
+func parseSimServe(args []string, io stdio) (addr string, cfg sim.Config, code int, ok bool) {
+	fs := flag.NewFlagSet("ecsfleet sim serve", flag.ContinueOnError)
+	fs.SetOutput(io.err)
+	addrFlag := fs.String("addr", "127.0.0.1:8774", "listen `address` (host:port; port 0 picks a free one)")
+	cfgFile := fs.String("config", "", "YAML `file` with the cloud model (see docs/simulator.md); defaults otherwise")
+	stateFile := fs.String("state", "", "persist the cloud in this JSON `file` (shared safely by several processes); in memory when empty")
+	seed := fs.Int64("seed", 0, "seed for ids, jitter and faults (0 keeps the config's seed)")
+	scale := fs.Float64("time-scale", 0, "simulated seconds per wall second, e.g. 1000 makes a 60 s job take 60 ms (0 keeps the config's)")
+	// The cloud-model knobs most often turned for a demo or a benchmark;
+	// each overrides the config file only when given.
+	latency := fs.Duration("latency", 0, "added to every API call (wall time), e.g. 20ms")
+	capacity := fs.Int("capacity", 0, "sub-jobs running at once per project; the rest wait in INIT")
+	throttle := fs.Float64("throttle-rate", 0, "API calls per second per project before 429 APIGW.0308 (0 = off)")
+	f5xx := fs.Float64("fault-5xx", 0, "fraction (0..1) of API calls answered 500/503")
+	f429 := fs.Float64("fault-429", 0, "fraction (0..1) of API calls answered 429")
+	fDrop := fs.Float64("fault-drop", 0, "fraction (0..1) of API calls whose connection is dropped")
+	fSub := fs.Float64("fault-subjob", 0, "fraction (0..1) of sub-jobs that end FAIL")
+	fs.Usage = func() {
+		fmt.Fprintln(io.err, "Usage: ecsfleet sim serve [--addr HOST:PORT] [--config FILE] [--state FILE] [--seed N] [--time-scale X] [model flags]")
+		fmt.Fprintln(io.err)
+		fmt.Fprintln(io.err, "Serves the HCS ECS API (native /v1, /v1.1 and community /v2, /v2.1 paths),")
+		fmt.Fprintln(io.err, "IAM tokens at /v3/auth/tokens, and call statistics at /_sim/stats.")
+		fmt.Fprintln(io.err, "The whole cloud model (durations, quotas, catalogue, faults) is a YAML file")
+		fmt.Fprintln(io.err, "(--config, see docs/simulator.md); the flags below override parts of it.")
+		fmt.Fprintln(io.err)
+		fmt.Fprintln(io.err, "Flags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return "", cfg, exitOK, false
+		}
+		return "", cfg, exitError, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(io.err, "ecsfleet sim serve: unexpected argument %q\n", fs.Arg(0))
+		return "", cfg, exitError, false
+	}
+	cfg = sim.DefaultConfig()
+	if *cfgFile != "" {
+		var err error
+		if cfg, err = sim.LoadConfig(*cfgFile); err != nil {
+			fmt.Fprintf(io.err, "ecsfleet sim serve: %v\n", err)
+			return "", cfg, exitError, false
+		}
+	}
+	if *stateFile != "" {
+		cfg.StateFile = *stateFile
+	}
+	if *seed != 0 {
+		cfg.Seed = *seed
+	}
+	if *scale < 0 {
+		fmt.Fprintln(io.err, "ecsfleet sim serve: --time-scale must be > 0")
+		return "", cfg, exitError, false
+	}
+	if *scale > 0 {
+		cfg.TimeScale = *scale
+	}
+	var bad []string
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "latency":
+			cfg.Latency = *latency
+		case "capacity":
+			cfg.Capacity = *capacity
+		case "throttle-rate":
+			cfg.Throttle.Rate = *throttle
+		case "fault-5xx":
+			cfg.Faults.Error5xx = *f5xx
+		case "fault-429":
+			cfg.Faults.Throttle429 = *f429
+		case "fault-drop":
+			cfg.Faults.Drop = *fDrop
+		case "fault-subjob":
+			cfg.Faults.SubJobFail = *fSub
+		}
+		if strings.HasPrefix(f.Name, "fault-") {
+			if v, _ := strconv.ParseFloat(f.Value.String(), 64); v < 0 || v > 1 {
+				bad = append(bad, fmt.Sprintf("--%s must be a fraction between 0 and 1, got %s", f.Name, f.Value))
+			}
+		}
+	})
+	if *latency < 0 || *capacity < 0 || *throttle < 0 {
+		bad = append(bad, "--latency, --capacity and --throttle-rate cannot be negative")
+	}
+	if len(bad) > 0 {
+		for _, b := range bad {
+			fmt.Fprintf(io.err, "ecsfleet sim serve: %s\n", b)
+		}
+		return "", cfg, exitError, false
+	}
+	return *addrFlag, cfg, exitOK, true
 }
 
 // printSimInfo tells the user how to reach the simulator. The credentials
