@@ -195,26 +195,7 @@ func (v *serverV1View) appendJSON(b []byte) []byte {
 	b = appendKey(b, false, "key_name")
 	b = appendStringPtr(b, v.KeyName)
 	b = appendKey(b, false, "os-extended-volumes:volumes_attached")
-	if v.VolumesAttached == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, a := range v.VolumesAttached {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendKey(append(b, '{'), true, "id")
-			b = appendString(b, a.ID)
-			b = appendKey(b, false, "bootIndex")
-			b = appendStringPtr(b, a.BootIndex)
-			b = appendKey(b, false, "device")
-			b = appendString(b, a.Device)
-			b = appendKey(b, false, "delete_on_termination")
-			b = appendString(b, a.DeleteOnTermination)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
-	}
+	b = appendList(b, v.VolumesAttached, appendVolumeAttached)
 	b = appendKey(b, false, "OS-EXT-STS:task_state")
 	b = appendStringPtr(b, v.TaskState)
 	b = appendKey(b, false, "OS-EXT-STS:power_state")
@@ -260,33 +241,38 @@ func (v *serverV1View) appendJSON(b []byte) []byte {
 	b = appendKey(b, false, "sys_tags")
 	b = appendStrings(b, v.SysTags)
 	b = appendKey(b, false, "security_groups")
-	if v.SecurityGroups == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, sg := range v.SecurityGroups {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendKey(append(b, '{'), true, "id")
-			b = appendString(b, sg.ID)
-			b = appendKey(b, false, "name")
-			b = appendString(b, sg.Name)
-			b = appendKey(b, false, "description")
-			b = appendStringPtr(b, sg.Description)
-			b = appendKey(b, false, "rules")
-			b = appendAnys(b, sg.Rules)
-			b = appendKey(b, false, "links")
-			b = appendAnys(b, sg.Links)
-			b = appendKey(b, false, "tenant_id")
-			b = appendStringPtr(b, sg.TenantID)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
-	}
+	b = appendList(b, v.SecurityGroups, appendSecurityGroup)
 	b = appendKey(b, false, "image")
 	b = appendStringMap(b, v.Image)
 	b = appendKey(b, false, "block_device")
 	b = appendAnys(b, v.BlockDevice)
+	return append(b, '}')
+}
+
+func appendVolumeAttached(b []byte, a volumeAttachedV1) []byte {
+	b = appendKey(append(b, '{'), true, "id")
+	b = appendString(b, a.ID)
+	b = appendKey(b, false, "bootIndex")
+	b = appendStringPtr(b, a.BootIndex)
+	b = appendKey(b, false, "device")
+	b = appendString(b, a.Device)
+	b = appendKey(b, false, "delete_on_termination")
+	b = appendString(b, a.DeleteOnTermination)
+	return append(b, '}')
+}
+
+func appendSecurityGroup(b []byte, sg securityGroupV1) []byte {
+	b = appendKey(append(b, '{'), true, "id")
+	b = appendString(b, sg.ID)
+	b = appendKey(b, false, "name")
+	b = appendString(b, sg.Name)
+	b = appendKey(b, false, "description")
+	b = appendStringPtr(b, sg.Description)
+	b = appendKey(b, false, "rules")
+	b = appendAnys(b, sg.Rules)
+	b = appendKey(b, false, "links")
+	b = appendAnys(b, sg.Links)
+	b = appendKey(b, false, "tenant_id")
+	b = appendStringPtr(b, sg.TenantID)
 	return append(b, '}')
 }
