@@ -426,26 +426,22 @@ func classify(e *Entry, text string, complete bool, files map[string][]byte) {
 // repair applies the mechanical repairs, each only where it changes something,
 // and says which it applied.
 func repair(s string) (string, []string) {
+	steps := []struct {
+		fix  func(string) (string, int)
+		note string // %d is the number of places fixed
+	}{
+		{stripFurniture, "removed %d page header/footer line(s) the PDF text inserted at a page break"},
+		{joinWrappedStrings, "rejoined %d string literal(s) that the PDF text wrapped across lines (the line break removed, nothing else)"},
+		{stripComments, "removed %d comment(s)"},
+		{stripEllipses, "removed %d \"...\" ellipsis line(s)"},
+		{stripTrailingCommas, "removed %d trailing comma(s)"},
+	}
 	var notes []string
-	if t, n := stripFurniture(s); n > 0 {
-		s = t
-		notes = append(notes, fmt.Sprintf("removed %d page header/footer line(s) the PDF text inserted at a page break", n))
-	}
-	if t, n := joinWrappedStrings(s); n > 0 {
-		s = t
-		notes = append(notes, fmt.Sprintf("rejoined %d string literal(s) that the PDF text wrapped across lines (the line break removed, nothing else)", n))
-	}
-	if t, n := stripComments(s); n > 0 {
-		s = t
-		notes = append(notes, fmt.Sprintf("removed %d comment(s)", n))
-	}
-	if t, n := stripEllipses(s); n > 0 {
-		s = t
-		notes = append(notes, fmt.Sprintf("removed %d \"...\" ellipsis line(s)", n))
-	}
-	if t, n := stripTrailingCommas(s); n > 0 {
-		s = t
-		notes = append(notes, fmt.Sprintf("removed %d trailing comma(s)", n))
+	for _, st := range steps {
+		if t, n := st.fix(s); n > 0 {
+			s = t
+			notes = append(notes, fmt.Sprintf(st.note, n))
+		}
 	}
 	return s, notes
 }
