@@ -46,6 +46,7 @@ const (
 	StyleNative    Style = iota // {"error":{"message","code":"Ecs.XXXX"}}
 	StyleCommunity              // {"badRequest":{"message","code":400}}
 	StyleGateway                // {"error_msg","error_code"}
+	StyleVPC                    // {"code":"VPC.XXXX","message"} (VPC read views, vpc_routes.go)
 )
 
 // APIError is an error a handler returns to be written in the route's style.
@@ -98,6 +99,8 @@ func writeError(w http.ResponseWriter, st Style, e *APIError) {
 		body = map[string]any{novaKind(e.Status): map[string]any{"message": e.Message, "code": e.Status}}
 	case StyleGateway:
 		body = map[string]string{"error_msg": e.Message, "error_code": e.Code}
+	case StyleVPC:
+		body = map[string]string{"code": e.Code, "message": e.Message}
 	default:
 		body = map[string]any{"error": map[string]string{"message": e.Message, "code": e.Code}}
 	}

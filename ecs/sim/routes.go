@@ -17,6 +17,7 @@ func (s *Sim) registerRoutes(mux *http.ServeMux) {
 	s.registerServers(mux)
 	s.registerServersCompat(mux)
 	s.registerCatalogue(mux)
+	s.registerVPC(mux) // VPC read views, outside the ECS reference (vpc_routes.go)
 
 	s.registerExtA(mux)
 	s.registerExtB(mux)
