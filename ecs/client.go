@@ -20,6 +20,7 @@ type Client struct {
 	cfg     Config
 	hc      *http.Client
 	base    string // ECS endpoint, no trailing slash
+	vpcBase string // VPC endpoint (Config.VPCEndpoint, else base), no trailing slash
 	project string
 	auth    authenticator
 	retry   RetryPolicy
@@ -41,6 +42,7 @@ func New(cfg Config) (*Client, error) {
 		cfg:     cfg,
 		hc:      hc,
 		base:    strings.TrimRight(cfg.Endpoint, "/"),
+		vpcBase: strings.TrimRight(cfg.VPCEndpoint, "/"),
 		project: cfg.ProjectID,
 		retry:   cfg.Retry.withDefaults(),
 		ua:      cfg.UserAgent,
@@ -48,6 +50,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.ua == "" {
 		c.ua = "ecsfleet"
+	}
+	if c.vpcBase == "" {
+		c.vpcBase = c.base
 	}
 	if cfg.AccessKey != "" {
 		c.auth = &akskAuth{ak: cfg.AccessKey, sk: cfg.SecretKey, scoped: cfg.ScopedSigning, now: c.now}
@@ -74,7 +79,7 @@ func (c *Client) p(format string, args ...string) string {
 // request describes one API call.
 type request struct {
 	method string
-	base   string // endpoint; "" = ECS
+	base   string // endpoint; "" = ECS (IAM and VPC calls set theirs)
 	path   string // escaped path
 	query  url.Values
 	in     any // JSON body, nil = none

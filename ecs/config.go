@@ -24,6 +24,12 @@ type Config struct {
 	// IAMEndpoint is the identity endpoint for token auth
 	// (https://iam-apigateway-proxy.{external_global_domain_name}).
 	IAMEndpoint string
+	// VPCEndpoint is the VPC service's endpoint, e.g.
+	// https://vpc.region0.example.com, used only by the read views that
+	// resolve VPC, subnet and security group names to ids (vpc.go). Empty
+	// means Endpoint: on a real cloud the VPC service has its own endpoint,
+	// in the simulator every service shares one.
+	VPCEndpoint string
 	// ProjectID is the project (tenant_id) every path is scoped to.
 	ProjectID string
 	// Region is informational (logs, display). The scoped AK/SK variant signs
@@ -70,8 +76,8 @@ func (c Config) String() string {
 	case c.Username != "":
 		auth = fmt.Sprintf("token(user=%s, domain=%s, password=%s)", c.Username, c.DomainName, redactIfSet(c.Password))
 	}
-	return fmt.Sprintf("ecs.Config{endpoint=%s iam=%s project=%s region=%s auth=%s insecure=%t}",
-		c.Endpoint, c.IAMEndpoint, c.ProjectID, c.Region, auth, c.InsecureSkipVerify)
+	return fmt.Sprintf("ecs.Config{endpoint=%s iam=%s vpc=%s project=%s region=%s auth=%s insecure=%t}",
+		c.Endpoint, c.IAMEndpoint, c.VPCEndpoint, c.ProjectID, c.Region, auth, c.InsecureSkipVerify)
 }
 
 // GoString keeps %#v from printing secrets too.
@@ -82,6 +88,7 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("endpoint", c.Endpoint),
 		slog.String("iam_endpoint", c.IAMEndpoint),
+		slog.String("vpc_endpoint", c.VPCEndpoint),
 		slog.String("project_id", c.ProjectID),
 		slog.String("region", c.Region),
 		slog.String("username", c.Username),
@@ -104,6 +111,11 @@ func (c *Config) validate() error {
 	var errs []error
 	if _, err := parseEndpoint(c.Endpoint); err != nil {
 		errs = append(errs, fmt.Errorf("endpoint: %w", err))
+	}
+	if c.VPCEndpoint != "" {
+		if _, err := parseEndpoint(c.VPCEndpoint); err != nil {
+			errs = append(errs, fmt.Errorf("VPC endpoint: %w", err))
+		}
 	}
 	if c.ProjectID == "" {
 		errs = append(errs, errors.New("project id (tenant_id) is required"))
