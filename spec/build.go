@@ -11,17 +11,34 @@ import (
 	"github.com/ecsfleet/ecsfleet/ecs/rules"
 )
 
-// Ownership marks the planner writes on every server it creates
-// (DESIGN.md section 3). They are reserved: a fleet file may not set them,
-// and the fleet tag takes one of the API's 10 tags per server.
+// Identity marks the planner writes on every server it creates. Both are tags given at create (5.2.1 server_tags): create's
+// metadata takes no user data, and a tag survives an out-of-band rename.
+// A member's identity within its set is the API's own member name. The
+// marks are reserved (a fleet file may not set them) and take two of the
+// API's 10 tags per server.
 const (
 	// OwnerTagKey is the tag whose value is the fleet name.
 	OwnerTagKey = "ecsfleet"
-	// MemberMetadataKey is the metadata key holding a server's member identity.
-	MemberMetadataKey = "ecsfleet:member"
+	// SetTagKey is the tag whose value is the name of the server set the
+	// server belongs to, so a member renamed out of band is still
+	// recognised as one.
+	SetTagKey = "ecsfleet-set"
 	// MaxUserTags is the tags a fleet may set per server: the API's 10
-	// minus the ownership tag.
-	MaxUserTags = rules.MaxTagsPerServer - 1
+	// minus the two identity tags.
+	MaxUserTags = rules.MaxTagsPerServer - 2
+)
+
+// ecsfleet's own metadata. Fleet metadata is not sent at create (5.2.1
+// create metadata takes no user data); the planner writes it, and its
+// own keys, after create through 5.9. Keys with MetadataPrefix are
+// reserved for ecsfleet's bookkeeping: a fleet file may not set them.
+const (
+	// MetadataPrefix starts every metadata key ecsfleet keeps for itself.
+	MetadataPrefix = "ecsfleet:"
+	// PasswordGenerationKey holds the password_generation whose admin
+	// password a server has; a lower value than the file's means the
+	// password is due to be (re)set by a batch reset.
+	PasswordGenerationKey = MetadataPrefix + "password_generation"
 )
 
 // Defaults applied when neither the set nor the fleet's defaults say.

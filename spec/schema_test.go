@@ -89,6 +89,9 @@ func TestSchemaRejectsBrokenFleets(t *testing.T) {
 		"user_data empty": "name: t\nservers:\n  - name: web\n    nics: [{subnet: a}]\n    user_data: {sensitive: true}\n",
 		"user_data both":  "name: t\nservers:\n  - name: web\n    nics: [{subnet: a}]\n    user_data: {content: a, file: b}\n",
 		"power state":     "name: t\nservers:\n  - name: web\n    power_state: up\n    nics: [{subnet: a}]\n",
+		"owner tag":       "name: t\nservers:\n  - name: web\n    nics: [{subnet: a}]\n    tags: {ecsfleet: x}\n",
+		"set tag":         "name: t\ndefaults:\n  tags: {ecsfleet-set: x}\nservers:\n  - name: web\n    nics: [{subnet: a}]\n",
+		"ecsfleet: key":   "name: t\nservers:\n  - name: web\n    nics: [{subnet: a}]\n    metadata: {\"ecsfleet:password_generation\": \"1\"}\n",
 	} {
 		if err := s.Validate(yamlAsJSON(t, []byte(src))); err == nil {
 			t.Errorf("%s: the schema accepted a broken fleet", name)

@@ -128,16 +128,31 @@ func TestCountIsOneCreateCall(t *testing.T) {
 	}
 }
 
-func TestNameLengthWithSuffix(t *testing.T) {
-	name59, name60 := strings.Repeat("a", 59), strings.Repeat("a", 60)
+// TestNameLength: a set's name is also the value of its members'
+// ecsfleet-set tag, so the tag value's 43 characters bind for every
+// count, below the API's name limits (64; 59 with the -0001 suffix), and
+// a long name is told that limit only.
+func TestNameLength(t *testing.T) {
 	mk := func(name string, count int) string {
 		return base + fmt.Sprintf("servers:\n  - name: %s\n    count: %d\n    nics: [{subnet: subnet-web}]\n", name, count)
 	}
-	mustLoad(t, mk(name59, 2), LoadOptions{})
-	mustLoad(t, mk(name60, 1), LoadOptions{})
-	mustLoad(t, mk(strings.Repeat("网", 59), 5), LoadOptions{})
-	_, diags := parseT(t, mk(name60, 2), LoadOptions{})
-	wantError(t, diags, "limit is 59")
+	for _, count := range []int{1, 2, 1000} {
+		mustLoad(t, mk(strings.Repeat("a", 43), count), LoadOptions{})
+		mustLoad(t, mk(strings.Repeat("网", 43), count), LoadOptions{})
+		for _, name := range []string{strings.Repeat("a", 44), strings.Repeat("网", 44), strings.Repeat("a", 59), strings.Repeat("a", 60), strings.Repeat("a", 65)} {
+			_, diags := parseT(t, mk(name, count), LoadOptions{})
+			d := wantError(t, diags, fmt.Sprintf("is %d characters long; the limit is 43, because the name is also the value of the \"ecsfleet-set\" tag", len([]rune(name))))
+			if len(diags) != 1 {
+				t.Errorf("count %d, %d-character name: want only the tag value's limit, got:\n%v", count, len([]rune(name)), diags)
+			}
+			if d.Pos.Line != 8 || d.Pos.Col != 11 {
+				t.Errorf("the error is at %d:%d, not at the set's name (8:11)", d.Pos.Line, d.Pos.Col)
+			}
+		}
+	}
+	// The name rule still refuses what the tag value rule would take.
+	_, diags := parseT(t, mk("web.1", 1), LoadOptions{})
+	wantError(t, diags, "has a character outside A-Z a-z 0-9 _ - and Chinese ('.')")
 }
 
 func TestMemberNameCollisions(t *testing.T) {
@@ -195,17 +210,41 @@ func TestTagsAfterMerge(t *testing.T) {
 servers:
   - name: web
     nics: [{subnet: s}]
-    tags: {a: "x", f: "6", g: "7", h: "8", i: "9"}
+    tags: {a: "x", f: "6", g: "7", h: "8"}
 `
-	// 9 distinct keys (a overridden): the limit, with the ownership tag.
+	// 8 distinct keys (a overridden): the limit, with ecsfleet's two tags.
 	mustLoad(t, src, LoadOptions{})
-	_, diags := parseT(t, strings.Replace(src, `i: "9"`, `i: "9", j: "10"`, 1), LoadOptions{})
-	wantError(t, diags, "has 10 tags after merging defaults")
-	_, diags = parseT(t, base+"servers:\n  - {name: w, nics: [{subnet: s}], tags: {ecsfleet: x}}\n", LoadOptions{})
-	wantError(t, diags, "reserved")
+	_, diags := parseT(t, strings.Replace(src, `h: "8"`, `h: "8", i: "9"`, 1), LoadOptions{})
+	d := wantError(t, diags, `has 9 tags after merging defaults; with ecsfleet's "ecsfleet" and "ecsfleet-set" tags that is 11, over the API's limit of 10`)
+	if !strings.Contains(d.Hint, "at most 8 tags") {
+		t.Errorf("hint %q does not give the limit of 8", d.Hint)
+	}
+	for key, what := range map[string]string{OwnerTagKey: "the fleet name", SetTagKey: "the server set's name"} {
+		_, diags = parseT(t, base+"servers:\n  - {name: w, nics: [{subnet: s}], tags: {"+key+": x}}\n", LoadOptions{})
+		wantError(t, diags, fmt.Sprintf("tag %q is reserved: ecsfleet writes %s there", key, what))
+		_, diags = parseT(t, base+"  tags: {"+key+": x}\nservers:\n  - {name: w, nics: [{subnet: s}]}\n", LoadOptions{})
+		wantError(t, diags, fmt.Sprintf("tag %q is reserved", key))
+	}
 	f, diags := parseT(t, base+"servers:\n  - {name: w, nics: [{subnet: s}], tags: {CCE-owned: x}}\n", LoadOptions{})
 	if f == nil || len(diags) != 1 || diags[0].Severity != Warning {
 		t.Errorf("a tag with an ignored prefix is a warning: %v", diags)
+	}
+}
+
+// TestMetadataPrefixReserved: metadata keys starting with ecsfleet: are
+// ecsfleet's own bookkeeping (the password generation, and whatever it
+// keeps later); a fleet may not set one, nor the old member key.
+func TestMetadataPrefixReserved(t *testing.T) {
+	for _, key := range []string{PasswordGenerationKey, "ecsfleet:member", "ecsfleet:anything", MetadataPrefix + "x"} {
+		_, diags := parseT(t, base+"servers:\n  - {name: w, nics: [{subnet: s}], metadata: {\""+key+"\": x}}\n", LoadOptions{})
+		d := wantError(t, diags, fmt.Sprintf("metadata key %q is reserved: keys starting with \"ecsfleet:\" are ecsfleet's own bookkeeping", key))
+		if d.Pos.Line != 8 {
+			t.Errorf("%s: the error is on line %d, not at the key (8)", key, d.Pos.Line)
+		}
+	}
+	// Only the prefix is reserved: keys merely like it are the fleet's.
+	for _, key := range []string{"ecsfleet", "ecsfleet-set", "ecsfleet_member", "my:ecsfleet:x", "Ecsfleet:x"} {
+		mustLoad(t, base+"servers:\n  - {name: w, nics: [{subnet: s}], metadata: {\""+key+"\": x}}\n", LoadOptions{})
 	}
 }
 

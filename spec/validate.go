@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ecsfleet/ecsfleet/ecs/rules"
 )
@@ -229,12 +230,7 @@ func (v *validator) volume(vol *Volume, r *rawVolume, sharedPerSet map[string]in
 func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 	name := s.Name
 	if r.Name.Set {
-		if err := rules.ServerName(name, s.Count); err != nil {
-			d := v.sink.errorf(r.Name.Pos, "server set %s", err)
-			if s.Count > 1 {
-				d.hint("members are named %s-0001 ... so the name itself must leave room for 5 characters", truncate(name, 20))
-			}
-		}
+		v.setName(s, r.Name.Pos)
 	}
 	// Count: one create call's worth, 1..1000 (5.2.1), so a set is always
 	// created by exactly one call. 0 and >1000 are refused with what to do
@@ -342,7 +338,7 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 		v.tagsAt(r.Tags, fmt.Sprintf("server set %q", name))
 	}
 	if len(s.Tags) > MaxUserTags {
-		v.sink.errorf(s.posOf("tags"), "server set %q has %d tags after merging defaults; with ecsfleet's ownership tag that is %d, over the API's limit of %d per server", name, len(s.Tags), len(s.Tags)+1, rules.MaxTagsPerServer).
+		v.sink.errorf(s.posOf("tags"), "server set %q has %d tags after merging defaults; with ecsfleet's %q and %q tags that is %d, over the API's limit of %d per server", name, len(s.Tags), OwnerTagKey, SetTagKey, len(s.Tags)+rules.MaxTagsPerServer-MaxUserTags, rules.MaxTagsPerServer).
 			hint("at most %d tags per set, defaults included", MaxUserTags)
 	}
 	// Metadata.
@@ -356,8 +352,9 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 			v.sink.errorf(p, "metadata %q: %s", k, err)
 		}
 		switch {
-		case k == MemberMetadataKey:
-			v.sink.errorf(p, "metadata key %q is reserved: ecsfleet writes each server's member identity there", k)
+		case strings.HasPrefix(k, MetadataPrefix):
+			v.sink.errorf(p, "metadata key %q is reserved: keys starting with %q are ecsfleet's own bookkeeping", k, MetadataPrefix).
+				hint("choose a key without the %q prefix", MetadataPrefix)
 		case k == "admin_pass":
 			v.sink.red.value(r.Metadata.V.V[k]) // a password, in the wrong place: still never shown
 			v.sink.errorf(p, "metadata admin_pass would put a password in plain metadata").hint("use admin_password with a secret reference")
@@ -389,6 +386,30 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 		case !pct && n < 1:
 			v.sink.errorf(m.Pos, "max_unavailable must be at least 1")
 		}
+	}
+}
+
+// setName checks a set's name: the API's name rule (5.2.1 name), and
+// the tag value rule (5.2.1 tags), since the name is also the value of
+// the SetTagKey tag on every member. The name rule's characters are a
+// subset of the tag value's, so the tag value rule adds only its length
+// limit, 43, which is below the name's 64 (59 with count > 1, leaving
+// room for the "-0001" suffix). It is checked first, so that a long name
+// is told the limit that binds rather than the API's, which met would
+// only lead to this one.
+func (v *validator) setName(s *ServerSet, p Pos) {
+	name := s.Name
+	if n := utf8.RuneCountInString(name); n > rules.MaxTagValueLen {
+		v.sink.errorf(p, "server set name %q is %d characters long; the limit is %d, because the name is also the value of the %q tag on every member", name, n, rules.MaxTagValueLen, SetTagKey).
+			hint("shorten it to %d characters or fewer", rules.MaxTagValueLen)
+		return
+	}
+	if err := rules.ServerName(name, s.Count); err != nil {
+		v.sink.errorf(p, "server set %s", err)
+		return
+	}
+	if err := rules.TagValue(name); err != nil {
+		v.sink.errorf(p, "server set name %q is also the value of the %q tag on every member: %s", name, SetTagKey, err)
 	}
 }
 
@@ -426,6 +447,8 @@ func (v *validator) tagsAt(tags field[strMap], where string) {
 		switch {
 		case k == OwnerTagKey:
 			v.sink.errorf(p, "tag %q is reserved: ecsfleet writes the fleet name there", k)
+		case k == SetTagKey:
+			v.sink.errorf(p, "tag %q is reserved: ecsfleet writes the server set's name there", k)
 		case v.f.Ignore.IgnoresTag(k):
 			v.sink.warnf(p, "tag %q in %s has an ignored prefix, so ecsfleet will never manage it", k, where)
 		}
