@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -347,21 +349,9 @@ func (s *Sim) handleCreateServers(c *Ctx) error {
 	if img.OSType == "Windows" && sp.KeyName == "" && sp.Metadata["admin_pass"] == "" {
 		return BadRequest("a Windows server without key_name needs metadata.admin_pass (5.2.1 metadata)")
 	}
-	meta := map[string]string{}
-	for k, v := range sp.Metadata {
-		if k == "admin_pass" {
-			continue
-		}
-		if allowed, ok := createMetadataValues[k]; ok && !allowed[v] {
-			return BadRequest(fmt.Sprintf("metadata.%s %q is not one of the documented values", k, v))
-		}
-		if err := rules.MetadataKey(k); err != nil {
-			return BadRequest("metadata: " + err.Error())
-		}
-		if err := rules.MetadataValue(v); err != nil {
-			return BadRequest("metadata: " + err.Error())
-		}
-		meta[k] = v
+	meta, err := createMetadata(sp.Metadata)
+	if err != nil {
+		return err
 	}
 
 	tags, err := parseCreateTags(sp.Tags, sp.ServerTags)
@@ -503,12 +493,41 @@ func (s *Sim) handleCreateServers(c *Ctx) error {
 	return c.JSON(http.StatusOK, map[string]any{"job_id": j.ID})
 }
 
-// createMetadataValues are the documented values of the 5.2.1 metadata
-// keys that have an enumeration.
+// createMetadataValues are the keys of table 5-18 besides admin_pass, each
+// with its documented values: the only metadata 5.2.1 takes.
 var createMetadataValues = map[string]map[string]bool{
 	"hw_watchdog_action":   {"reset": true, "none": true, "disabled": true},
 	"__instance_vwatchdog": {"true": true, "false": true},
 	"_ha_policy_type":      {"remote_rebuild": true, "close": true},
+}
+
+// createMetadata checks 5.2.1's metadata and returns what the server
+// keeps. Table 5-7 says the field does not yet support user-written data
+// (该字段暂不支持用户写入数据) and table 5-18 lists its only keys, so any
+// other key is refused with 400, naming the key and the rule, rather than
+// silently dropped: a client relying on it learns at once, and writes user
+// metadata after create with 5.9.1. admin_pass was checked as the password
+// and is never stored; the other keys must take a documented value. Keys
+// are checked in sorted order, so the message does not depend on map order.
+func createMetadata(md map[string]string) (map[string]string, error) {
+	meta := map[string]string{}
+	for _, k := range slices.Sorted(maps.Keys(md)) {
+		v := md[k]
+		if k == "admin_pass" {
+			continue
+		}
+		allowed, ok := createMetadataValues[k]
+		if !ok {
+			return nil, BadRequest(fmt.Sprintf("metadata key %q is not accepted at create: 5.2.1 metadata does not yet support user-written data "+
+				"and takes only the keys of table 5-18 (admin_pass, hw_watchdog_action, __instance_vwatchdog, _ha_policy_type); "+
+				"write user metadata after create with 5.9.1 (POST /v1/{project_id}/cloudservers/{server_id}/metadata)", k))
+		}
+		if !allowed[v] {
+			return nil, BadRequest(fmt.Sprintf("metadata.%s %q is not one of the documented values (%s)", k, v, strings.Join(slices.Sorted(maps.Keys(allowed)), ", ")))
+		}
+		meta[k] = v
+	}
+	return meta, nil
 }
 
 // parseCreateTags merges 5.2.1 tags ["key.value"] (split at the first dot;

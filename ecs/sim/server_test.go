@@ -189,6 +189,7 @@ func TestCreateRulesBroken(t *testing.T) {
 			s["root_volume"] = map[string]any{"volumetype": "SSD", "size": 60}
 		}, 400, CodeInvalidParam},
 		{"ha policy value", 1, func(s map[string]any) { s["metadata"] = map[string]any{"_ha_policy_type": "maybe"} }, 400, CodeInvalidParam},
+		{"user metadata key at create", 1, func(s map[string]any) { s["metadata"] = map[string]any{"role": "web"} }, 400, CodeInvalidParam},
 		{"description with <", 1, func(s map[string]any) { s["description"] = "<b>" }, 400, CodeInvalidParam},
 	}
 	for _, tc := range cases {
