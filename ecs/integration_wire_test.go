@@ -33,6 +33,10 @@ func TestClientAgainstSimulatorWireAuditFixes(t *testing.T) {
 	}
 
 	// 5.9.4: a nil map clears the user metadata ({} on the wire, not null).
+	// The metadata is written after create (5.2.1 takes no user keys).
+	if md, err := c.UpdateMetadata(ctx, id, map[string]string{"ecsfleet_member": "audit"}); err != nil || md["ecsfleet_member"] != "audit" {
+		t.Fatalf("metadata after create: %v, %v", md, err)
+	}
 	if _, err := c.SetMetadata(ctx, id, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -15,20 +15,24 @@ type CreateServersRequest struct {
 // are exactly the reference's. Secrets (AdminPass, UserData, metadata
 // admin_pass) are only ever serialised into the request body.
 type CreateServer struct {
-	ImageRef         string                `json:"imageRef"`
-	FlavorRef        string                `json:"flavorRef"`
-	Name             string                `json:"name"`
-	Description      string                `json:"description,omitempty"`
-	VPCID            string                `json:"vpcid"`
-	NICs             []CreateNIC           `json:"nics"`
-	RootVolume       RootVolume            `json:"root_volume"`
-	DataVolumes      []DataVolume          `json:"data_volumes,omitempty"`
-	SecurityGroups   []IDRef               `json:"security_groups,omitempty"`
-	AvailabilityZone string                `json:"availability_zone,omitempty"` // marked required; omitted when unset (C4)
-	Count            int                   `json:"count,omitempty"`
-	ExtendParam      *ServerExtendParam    `json:"extendparam,omitempty"`
-	Metadata         map[string]string     `json:"metadata,omitempty"`
-	SchedulerHints   *CreateSchedulerHints `json:"os:scheduler_hints,omitempty"`
+	ImageRef         string             `json:"imageRef"`
+	FlavorRef        string             `json:"flavorRef"`
+	Name             string             `json:"name"`
+	Description      string             `json:"description,omitempty"`
+	VPCID            string             `json:"vpcid"`
+	NICs             []CreateNIC        `json:"nics"`
+	RootVolume       RootVolume         `json:"root_volume"`
+	DataVolumes      []DataVolume       `json:"data_volumes,omitempty"`
+	SecurityGroups   []IDRef            `json:"security_groups,omitempty"`
+	AvailabilityZone string             `json:"availability_zone,omitempty"` // marked required; omitted when unset (C4)
+	Count            int                `json:"count,omitempty"`
+	ExtendParam      *ServerExtendParam `json:"extendparam,omitempty"`
+	// Metadata takes only the keys of table 5-18 (admin_pass,
+	// hw_watchdog_action, __instance_vwatchdog, _ha_policy_type): 5.2.1 says
+	// it does not yet support user-written data, and the simulator refuses
+	// other keys. Write user metadata after create (UpdateMetadata, 5.9.1).
+	Metadata       map[string]string     `json:"metadata,omitempty"`
+	SchedulerHints *CreateSchedulerHints `json:"os:scheduler_hints,omitempty"`
 	// Tags is the reference's form: "key.value" strings.
 	Tags []string `json:"tags,omitempty"`
 	// ServerTags is the structured form production clients send (C2); same effect.

@@ -84,14 +84,14 @@ func TestWireMatchesReferenceTables(t *testing.T) {
 		query   url.Values
 		body    string // exact JSON expected
 	}{
-		{"5.2.1 tables 5-6..5-19", func() error {
+		{"5.2.1 tables 5-6..5-19 (metadata: a table 5-18 key)", func() error {
 			_, err := c.CreateServers(ctx, &CreateServersRequest{Server: CreateServer{
 				ImageRef: "img", FlavorRef: "flv", Name: "web", VPCID: "vpc",
 				NICs:           []CreateNIC{{SubnetID: "sub"}},
 				RootVolume:     RootVolume{VolumeType: "SATA", Size: 40},
 				DataVolumes:    []DataVolume{{VolumeType: "SSD", Size: 10, Multiattach: &yes, PassThrough: "true"}},
 				SecurityGroups: []IDRef{{ID: "sg"}}, AvailabilityZone: "az1", Count: 2,
-				ExtendParam: &ServerExtendParam{Postfix: "0001"}, Metadata: map[string]string{"k": "v"},
+				ExtendParam: &ServerExtendParam{Postfix: "0001"}, Metadata: map[string]string{"_ha_policy_type": "close"},
 				SchedulerHints: &CreateSchedulerHints{Group: "g"}, ServerTags: []Tag{{Key: "fleet", Value: "a"}},
 				PowerOn: &yes, KeyName: "kp",
 			}})
@@ -100,7 +100,7 @@ func TestWireMatchesReferenceTables(t *testing.T) {
 			"nics":[{"subnet_id":"sub"}],"root_volume":{"volumetype":"SATA","size":40},
 			"data_volumes":[{"volumetype":"SSD","size":10,"multiattach":true,"hw:passthrough":"true"}],
 			"security_groups":[{"id":"sg"}],"availability_zone":"az1","count":2,"extendparam":{"postfix":"0001"},
-			"metadata":{"k":"v"},"os:scheduler_hints":{"group":"g"},"server_tags":[{"key":"fleet","value":"a"}],
+			"metadata":{"_ha_policy_type":"close"},"os:scheduler_hints":{"group":"g"},"server_tags":[{"key":"fleet","value":"a"}],
 			"power_on":true,"key_name":"kp"}}`},
 		{"5.2.3 table 5-42", func() error {
 			_, err := c.DeleteServers(ctx, &DeleteServersRequest{Servers: []IDRef{{ID: "s1"}}, DeleteVolume: true})
