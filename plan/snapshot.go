@@ -1,0 +1,285 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/ecsfleet/ecsfleet/ecs"
+	"github.com/ecsfleet/ecsfleet/spec"
+)
+
+// Reader is the part of the API the planner reads. *ecs.Client implements
+// it; the planner never holds anything that can write.
+type Reader interface {
+	ListServersDetail(ctx context.Context, opts ecs.ListServersOptions) (*ecs.ListServersResponse, error)
+	ListKeypairs(ctx context.Context) ([]ecs.Keypair, error)
+	ListServerGroups(ctx context.Context) ([]ecs.ServerGroup, error)
+	ListImagesDetail(ctx context.Context) ([]ecs.Image, error)
+	ListSubnets(ctx context.Context, vpcID string) ([]ecs.Subnet, error)
+	ListVolumes(ctx context.Context, detail bool) ([]ecs.Volume, error)
+	ListVPCs(ctx context.Context) ([]ecs.VPC, error)
+	ListSecurityGroups(ctx context.Context) ([]ecs.SecurityGroup, error)
+	ListFlavors(ctx context.Context, availabilityZone string) ([]ecs.Flavor, error)
+	ListAvailabilityZones(ctx context.Context) ([]ecs.AvailabilityZone, error)
+	GetLimits(ctx context.Context) (*ecs.AbsoluteLimits, error)
+	ListResizeFlavors(ctx context.Context, o ecs.ResizeFlavorsOptions) ([]ecs.Flavor, error)
+}
+
+// ExpectFields is what the server list is asked to include (5.2.5): exactly
+// what the diff compares.
+const ExpectFields = "metadata,volume,addresses,flavor,scheduler_hints"
+
+// readBound is how many reads run at once: enough to hide latency, small
+// enough not to trip an API gateway's throttle on its own.
+const readBound = 4
+
+// maxListAttempts bounds the re-reads of a server list that moved while it
+// was paged.
+const maxListAttempts = 3
+
+// Snapshot is the live state a plan is computed from: the fleet's owned
+// servers (found by the ownership tag) and the objects the fleet names.
+type Snapshot struct {
+	Servers  []ecs.Server
+	Keypairs []ecs.Keypair
+	Groups   []ecs.ServerGroup
+	Images   []ecs.Image
+	Subnets  []ecs.Subnet
+	// Volumes is read only when the fleet has shared volumes.
+	Volumes []ecs.Volume
+	// Reads is the number of read calls made, by endpoint label.
+	Reads map[string]int
+	mu    sync.Mutex
+}
+
+func (s *Snapshot) count(label string) {
+	s.mu.Lock()
+	s.Reads[label]++
+	s.mu.Unlock()
+}
+
+// TotalReads is the number of read calls the snapshot took.
+func (s *Snapshot) TotalReads() int {
+	n := 0
+	for _, c := range s.Reads {
+		n += c
+	}
+	return n
+}
+
+// OwnerFilter is the 5.2.5 `tags` filter value that selects a fleet's servers.
+func OwnerFilter(fleet string) string { return spec.OwnerTagKey + "=" + fleet }
+
+// ReadSnapshot reads the fleet's live state in bulk: the owned servers (one
+// list call per 1,000), keypairs, server groups, images and subnets, and the
+// volumes when the fleet has shared ones — concurrently under a small bound.
+// Nothing per server.
+func ReadSnapshot(ctx context.Context, r Reader, f *spec.Fleet) (*Snapshot, error) {
+	s := &Snapshot{Reads: map[string]int{}}
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(readBound)
+	g.Go(func() error {
+		servers, err := readServers(ctx, r, OwnerFilter(f.Name), s.count)
+		s.Servers = servers
+		return err
+	})
+	g.Go(func() error {
+		s.count("keypairs")
+		var err error
+		s.Keypairs, err = r.ListKeypairs(ctx)
+		return wrapRead("keypairs", err)
+	})
+	g.Go(func() error {
+		s.count("server_groups")
+		var err error
+		s.Groups, err = r.ListServerGroups(ctx)
+		return wrapRead("server groups", err)
+	})
+	g.Go(func() error {
+		s.count("images")
+		var err error
+		s.Images, err = r.ListImagesDetail(ctx)
+		return wrapRead("images", err)
+	})
+	g.Go(func() error {
+		s.count("subnets")
+		var err error
+		s.Subnets, err = r.ListSubnets(ctx, "")
+		return wrapRead("subnets", err)
+	})
+	if len(f.Volumes) > 0 {
+		g.Go(func() error {
+			s.count("volumes")
+			var err error
+			s.Volumes, err = r.ListVolumes(ctx, true)
+			return wrapRead("volumes", err)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ReadError is a read that failed; the plan cannot be made without it.
+type ReadError struct {
+	What string
+	Err  error
+}
+
+func (e *ReadError) Error() string { return fmt.Sprintf("cannot read %s: %v", e.What, e.Err) }
+func (e *ReadError) Unwrap() error { return e.Err }
+
+func wrapRead(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &ReadError{What: what, Err: err}
+}
+
+// readServers pages through 5.2.5 with the ownership filter. The API pages
+// by page number and defines no order, so a set that changes while it is
+// paged can skip or repeat a server: pages are deduplicated by id, and when
+// a page reports a different total than the first one, or the servers seen
+// do not add up to the total, the whole list is read again (up to
+// maxListAttempts), so the snapshot is a consistent one.
+func readServers(ctx context.Context, r Reader, owner string, count func(string)) ([]ecs.Server, error) {
+	var lastErr error
+	for attempt := 1; attempt <= maxListAttempts; attempt++ {
+		servers, consistent, err := readServersOnce(ctx, r, owner, count)
+		if err != nil {
+			return nil, wrapRead("servers", err)
+		}
+		if consistent {
+			return servers, nil
+		}
+		lastErr = fmt.Errorf("the server list changed while it was read (%d attempts); another tool is creating or deleting the fleet's servers: try again when it is done", attempt)
+	}
+	return nil, wrapRead("servers", lastErr)
+}
+
+func readServersOnce(ctx context.Context, r Reader, owner string, count func(string)) ([]ecs.Server, bool, error) {
+	opts := ecs.ListServersOptions{Offset: 1, Limit: ecs.MaxPageSize, Tags: owner, ExpectFields: ExpectFields}
+	count("servers")
+	first, err := r.ListServersDetail(ctx, opts)
+	if err != nil {
+		return nil, false, err
+	}
+	total := first.Count
+	pages := (total + ecs.MaxPageSize - 1) / ecs.MaxPageSize
+	results := make([]*ecs.ListServersResponse, max(pages, 1))
+	results[0] = first
+	if pages > 1 {
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(readBound)
+		for p := 2; p <= pages; p++ {
+			g.Go(func() error {
+				o := opts
+				o.Offset = p
+				count("servers")
+				resp, err := r.ListServersDetail(gctx, o)
+				results[p-1] = resp
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return nil, false, err
+		}
+	}
+	seen := make(map[string]bool, total)
+	out := make([]ecs.Server, 0, total)
+	consistent := true
+	for _, page := range results {
+		if page.Count != total {
+			consistent = false
+		}
+		for _, srv := range page.Servers {
+			if seen[srv.ID] {
+				consistent = false
+				continue
+			}
+			seen[srv.ID] = true
+			out = append(out, srv)
+		}
+	}
+	if len(out) != total {
+		consistent = false
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, consistent, nil
+}
+
+// Catalogue is what only the live cloud knows and the second phase of
+// planning reads when the plan creates, resizes or adds NICs: flavors,
+// quotas, security groups, AZs and VPCs (resolving names and validating the
+// file against them).
+type Catalogue struct {
+	Flavors        []ecs.Flavor
+	Limits         *ecs.AbsoluteLimits
+	SecurityGroups []ecs.SecurityGroup
+	AZs            []ecs.AvailabilityZone
+	VPCs           []ecs.VPC
+	// ResizeTargets are the flavors each source flavor can be resized to
+	// (5.6.1), by source flavor id; read only for resizes.
+	ResizeTargets map[string][]ecs.Flavor
+}
+
+// readCatalogue reads the second-phase catalogue, concurrently.
+func readCatalogue(ctx context.Context, r Reader, s *Snapshot, resizeFrom []string) (*Catalogue, error) {
+	c := &Catalogue{ResizeTargets: map[string][]ecs.Flavor{}}
+	var mu sync.Mutex
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(readBound)
+	g.Go(func() error {
+		s.count("flavors")
+		var err error
+		c.Flavors, err = r.ListFlavors(ctx, "")
+		return wrapRead("flavors", err)
+	})
+	g.Go(func() error {
+		s.count("limits")
+		var err error
+		c.Limits, err = r.GetLimits(ctx)
+		return wrapRead("quotas (limits)", err)
+	})
+	g.Go(func() error {
+		s.count("security_groups")
+		var err error
+		c.SecurityGroups, err = r.ListSecurityGroups(ctx)
+		return wrapRead("security groups", err)
+	})
+	g.Go(func() error {
+		s.count("availability_zones")
+		var err error
+		c.AZs, err = r.ListAvailabilityZones(ctx)
+		return wrapRead("availability zones", err)
+	})
+	g.Go(func() error {
+		s.count("vpcs")
+		var err error
+		c.VPCs, err = r.ListVPCs(ctx)
+		return wrapRead("VPCs", err)
+	})
+	for _, from := range resizeFrom {
+		g.Go(func() error {
+			s.count("resize_flavors")
+			fl, err := r.ListResizeFlavors(ctx, ecs.ResizeFlavorsOptions{SourceFlavorID: from})
+			mu.Lock()
+			c.ResizeTargets[from] = fl
+			mu.Unlock()
+			return wrapRead("resize flavors of "+from, err)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// itoa is strconv.Itoa, short for the many places counts become text.
+func itoa(n int) string { return strconv.Itoa(n) }
