@@ -283,9 +283,13 @@ func (b *builder) set(r *rawSet, defs *rawDefaults, allowLiteral bool) ServerSet
 		s.UserData = b.userData(u)
 		note("user_data", u.Pos, true)
 	}
-	if p := r.AdminPassword; p != nil {
+	if p := r.AdminPassword; p != nil && p.Kind != secretRefused {
 		s.AdminPassword = b.secret(p, s.Name, allowLiteral)
 		note("admin_password", p.Pos, true)
+	}
+	if g := r.PasswordGeneration; g.Set {
+		s.PasswordGeneration = g.V
+		note("password_generation", g.Pos, true)
 	}
 	return s
 }

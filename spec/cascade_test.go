@@ -28,6 +28,13 @@ func TestRefusedValueIsNotAlsoMissing(t *testing.T) {
 		{"data volume type", "t.yaml", "name: t\nservers:\n  - name: w\n" + set + "    data_volumes: [{type: [SSD], size: 10}]\n", "single value"},
 		{"user_data content", "t.yaml", "name: t\nservers:\n  - name: w\n" + set + "    user_data: {content: [x]}\n", "single value"},
 		{"admin_password env", "t.yaml", "name: t\nservers:\n  - name: w\n" + set + "    admin_password: {env: [x]}\n", "single value"},
+		{"admin_password refused, with password_generation", "t.yaml", "name: t\nservers:\n  - name: w\n" + set + "    admin_password: {env: [x]}\n    password_generation: 1\n", "single value"},
+		{"admin_password unknown var, with password_generation", "t.yaml", "name: t\nservers:\n  - name: w\n" + set + "    admin_password: ${var.pw}\n    password_generation: 1\n", "unknown variable var.pw"},
+		{"admin_password both, with password_generation", "t.yaml", "name: t\nservers:\n  - name: w\n" + set + "    admin_password: {env: A, file: b}\n    password_generation: 1\n", "both env and file"},
+		{"admin_pasword, with password_generation", "t.yaml", "name: t\nservers:\n  - name: w\n" + set + "    admin_pasword: ${env.PW}\n    password_generation: 1\n", "unknown field \"admin_pasword\""},
+		{"password_generation not a number", "t.yaml", "name: t\nservers:\n  - name: w\n" + set + "    password_generation: next\n", "whole number"},
+		{"hcl admin_password refused, with password_generation", "t.hcl", "name = \"t\"\nserver \"w\" {\n  flavor = \"f\"\n  image = \"i\"\n  vpc = \"v\"\n  root_volume { type = \"SSD\" }\n  nic { subnet = \"s\" }\n  admin_password = { env = \"A\", file = \"b\" }\n  password_generation = 1\n}\n", "both env and file"},
+		{"hcl admin_pasword, with password_generation", "t.hcl", "name = \"t\"\nserver \"w\" {\n  flavor = \"f\"\n  image = \"i\"\n  vpc = \"v\"\n  root_volume { type = \"SSD\" }\n  nic { subnet = \"s\" }\n  admin_pasword = env.PW\n  password_generation = 1\n}\n", "unknown field \"admin_pasword\""},
 		{"keypair name", "t.yaml", "name: t\nkeypairs:\n  - name: {a: 1}\n    create: true\n    private_key_file: k\n", "single value"},
 		{"keypair create", "t.yaml", "name: t\nkeypairs:\n  - name: k\n    create: maybe\n", "true or false"},
 		{"keypair public_key", "t.yaml", "name: t\nkeypairs:\n  - name: k\n    public_key: [x]\n", "single value"},
@@ -85,6 +92,7 @@ func TestMissingIsStillReported(t *testing.T) {
 		{"name: t\nvolumes:\n  - name: v\n    size: 10\n    type: SSD\n", "attached to no server set"},
 		{"name: t\nservers:\n  - name: w\n    flavor: f\n    image: i\n    vpc: v\n    root_volume: {type: SSD}\n    nics: [{subnet: s}]\n    user_data: {sensitive: true}\n", "needs content or file"},
 		{"name: t\nservers:\n  - name: w\n    flavor: f\n    image: i\n    vpc: v\n    root_volume: {type: SSD}\n    nics: [{subnet: s}]\n    admin_password: {}\n", "admin_password needs"},
+		{"name: t\nservers:\n  - name: w\n    flavor: f\n    image: i\n    vpc: v\n    root_volume: {type: SSD}\n    nics: [{subnet: s}]\n    password_generation: 1\n    zzzzzz: 1\n", "has password_generation but no admin_password"},
 	} {
 		_, diags := parseT(t, c.src, LoadOptions{})
 		wantError(t, diags, c.want)

@@ -252,7 +252,21 @@ func (o *objectInfo) markWritten(v reflect.Value, f *fieldInfo) {
 			f.elem.markSeen(p.Elem())
 			fv.Set(p)
 		}
+	case kindSecret:
+		if fv.IsNil() {
+			fv.Set(reflect.ValueOf(&rawSecret{Kind: secretRefused}))
+		}
 	}
+}
+
+// setSecret stores in field fv the secret read from a value written at
+// p; one the reader refused (nil, its error already reported) is stored
+// as written but refused, so that it is not also missing.
+func setSecret(fv reflect.Value, s *rawSecret, p Pos) {
+	if s == nil {
+		s = &rawSecret{Kind: secretRefused, Pos: p}
+	}
+	fv.Set(reflect.ValueOf(s))
 }
 
 // markSet marks a field[T] (reached through reflection) set at p.

@@ -19,6 +19,8 @@ func goldenEnv(name string) (string, bool) {
 		return "web", true
 	case "WEAK_PASSWORD":
 		return "password123", true
+	case "ADMIN_PASSWORD":
+		return "Xy7!kq2Lp@w", true
 	}
 	return "", false
 }

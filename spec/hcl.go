@@ -455,7 +455,7 @@ func (d *hclDecoder) fields(body *hclsyntax.Body, what string, o *objectInfo, v 
 		case kindMap:
 			d.strMap(a, fv.Addr().Interface().(*field[strMap]))
 		case kindSecret:
-			fv.Set(reflect.ValueOf(d.secret(a)))
+			setSecret(fv, d.secret(a), d.rng(a.Expr.Range()))
 		case kindPtr: // the short form: user_data = "text"
 			if d.onceAttr(a.NameRange, contains(seen, f.name), f.name) {
 				seen = append(seen, f.name)

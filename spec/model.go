@@ -193,11 +193,20 @@ type ServerSet struct {
 	Metadata         map[string]string `json:"metadata,omitempty"`
 	UserData         *UserData         `json:"user_data,omitempty"`
 	AdminPassword    *Secret           `json:"admin_password,omitempty"`
-	PowerState       string            `json:"power_state"`
-	ResizeMode       string            `json:"resize_mode"`
-	UpdatePolicy     UpdatePolicy      `json:"update_policy"`
-	PreventDestroy   bool              `json:"prevent_destroy,omitempty"`
-	Description      string            `json:"description,omitempty"`
+
+	// PasswordGeneration is the generation of AdminPassword. ecsfleet
+	// never stores the secret or anything derived from it, so it cannot
+	// see the secret change: a member whose recorded generation (metadata
+	// PasswordGenerationKey) is lower than this has its password reset.
+	// To rotate, change the secret and bump the generation. Always 0
+	// without AdminPassword.
+	PasswordGeneration int `json:"password_generation,omitempty"`
+
+	PowerState     string       `json:"power_state"`
+	ResizeMode     string       `json:"resize_mode"`
+	UpdatePolicy   UpdatePolicy `json:"update_policy"`
+	PreventDestroy bool         `json:"prevent_destroy,omitempty"`
+	Description    string       `json:"description,omitempty"`
 
 	// Inherited names the fields (by their fleet-file name) whose value
 	// came from the fleet's defaults, for messages like "flavor (from

@@ -158,28 +158,29 @@ type rawUpdatePolicy struct {
 }
 
 type rawSet struct {
-	Name             field[string]          `fleet:"name,label"`
-	Count            field[int]             `fleet:"count"`
-	Flavor           field[string]          `fleet:"flavor"`
-	Image            field[string]          `fleet:"image"`
-	AvailabilityZone field[string]          `fleet:"availability_zone"`
-	VPC              field[string]          `fleet:"vpc"`
-	SecurityGroups   field[[]string]        `fleet:"security_groups"`
-	NICs             field[[]rawNIC]        `fleet:"nics,block=nic,item=a NIC"`
-	RootVolume       *rawRoot               `fleet:"root_volume"`
-	DataVolumes      field[[]rawDataVolume] `fleet:"data_volumes,block=data_volume,item=a data volume"`
-	Keypair          field[string]          `fleet:"keypair"`
-	ServerGroup      field[string]          `fleet:"server_group"`
-	Tags             field[strMap]          `fleet:"tags"`
-	Metadata         field[strMap]          `fleet:"metadata"`
-	UserData         *rawUserData           `fleet:"user_data,short=content"`
-	AdminPassword    *rawSecret             `fleet:"admin_password"`
-	PowerState       field[string]          `fleet:"power_state"`
-	ResizeMode       field[string]          `fleet:"resize_mode"`
-	rawUpdatePolicy  `fleet:"update_policy"`
-	PreventDestroy   field[bool]   `fleet:"prevent_destroy"`
-	Description      field[string] `fleet:"description"`
-	Pos              Pos
+	Name               field[string]          `fleet:"name,label"`
+	Count              field[int]             `fleet:"count"`
+	Flavor             field[string]          `fleet:"flavor"`
+	Image              field[string]          `fleet:"image"`
+	AvailabilityZone   field[string]          `fleet:"availability_zone"`
+	VPC                field[string]          `fleet:"vpc"`
+	SecurityGroups     field[[]string]        `fleet:"security_groups"`
+	NICs               field[[]rawNIC]        `fleet:"nics,block=nic,item=a NIC"`
+	RootVolume         *rawRoot               `fleet:"root_volume"`
+	DataVolumes        field[[]rawDataVolume] `fleet:"data_volumes,block=data_volume,item=a data volume"`
+	Keypair            field[string]          `fleet:"keypair"`
+	ServerGroup        field[string]          `fleet:"server_group"`
+	Tags               field[strMap]          `fleet:"tags"`
+	Metadata           field[strMap]          `fleet:"metadata"`
+	UserData           *rawUserData           `fleet:"user_data,short=content"`
+	AdminPassword      *rawSecret             `fleet:"admin_password"`
+	PasswordGeneration field[int]             `fleet:"password_generation"`
+	PowerState         field[string]          `fleet:"power_state"`
+	ResizeMode         field[string]          `fleet:"resize_mode"`
+	rawUpdatePolicy    `fleet:"update_policy"`
+	PreventDestroy     field[bool]   `fleet:"prevent_destroy"`
+	Description        field[string] `fleet:"description"`
+	Pos                Pos
 }
 
 type rawIgnore struct {

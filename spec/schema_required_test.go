@@ -80,6 +80,7 @@ servers:
     metadata: {role: web}
     user_data: {content: "#cloud-config", sensitive: true}
     admin_password: {env: WEB_PW}
+    password_generation: 1
     power_state: on
     resize_mode: offline
     update_policy: {max_unavailable: 1}

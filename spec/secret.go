@@ -16,6 +16,10 @@ const (
 	secretFile    secretKind = "file"    // a file, read on demand
 	secretVar     secretKind = "var"     // a --var value (given outside the file)
 	secretLiteral secretKind = "literal" // written in the fleet file (refused unless allowed)
+	// secretRefused marks a raw secret that was written but refused (its
+	// own error says why): the field counts as written, so no check that
+	// depends on it reports it missing as well. It never becomes a Secret.
+	secretRefused secretKind = "refused"
 )
 
 // Secret is a reference to a secret value (today: an admin password). The

@@ -579,3 +579,84 @@ func TestMissingFieldHintInHCL(t *testing.T) {
 		t.Errorf("hint %q, want %q", d.Hint, want)
 	}
 }
+
+// TestPasswordGeneration: password_generation is a set's count of
+// password rotations, 0 by default, read the same from YAML and HCL;
+// negative or without admin_password it is refused at its own position,
+// and it is not a default.
+func TestPasswordGeneration(t *testing.T) {
+	env := func(k string) (string, bool) {
+		if k == "PW" {
+			return "Xy7!kq2Lp@w", true
+		}
+		return "", false
+	}
+	yamlSet := func(extra string) string {
+		return base + "servers:\n  - name: w\n    nics: [{subnet: s}]\n" + extra
+	}
+	hclSet := func(extra string) string {
+		return "name = \"t\"\nserver \"w\" {\n  flavor = \"f\"\n  image = \"i\"\n  vpc = \"v\"\n  root_volume { type = \"SSD\" }\n  nic { subnet = \"s\" }\n" + extra + "}\n"
+	}
+	parseHCL := func(src string) (*Fleet, Diagnostics) {
+		return Parse("t.hcl", []byte(src), LoadOptions{LookupEnv: env})
+	}
+
+	f := mustLoad(t, yamlSet("    admin_password: ${env.PW}\n"), LoadOptions{LookupEnv: env})
+	if g := f.Servers[0].PasswordGeneration; g != 0 {
+		t.Errorf("default generation %d, want 0", g)
+	}
+	if j, _ := json.Marshal(f.Servers[0]); strings.Contains(string(j), "password_generation") {
+		t.Errorf("generation 0 is shown in JSON: %s", j)
+	}
+	for _, g := range []string{"0", "3", "${var.gen}"} {
+		f := mustLoad(t, yamlSet("    admin_password: ${env.PW}\n    password_generation: "+g+"\n"), LoadOptions{LookupEnv: env, Vars: map[string]string{"gen": "3"}})
+		want := 3
+		if g == "0" {
+			want = 0
+		}
+		if got := f.Servers[0].PasswordGeneration; got != want {
+			t.Errorf("password_generation: %s loaded as %d, want %d", g, got, want)
+		}
+	}
+	fh, diags := parseHCL(hclSet("  admin_password = env.PW\n  password_generation = 3\n"))
+	if diags.HasErrors() {
+		t.Fatalf("HCL: %v", diags)
+	}
+	if got := fh.Servers[0].PasswordGeneration; got != 3 {
+		t.Errorf("HCL password_generation = 3 loaded as %d", got)
+	}
+	if j, _ := json.Marshal(fh.Servers[0]); !strings.Contains(string(j), `"password_generation":3`) {
+		t.Errorf("generation 3 is not in the JSON: %s", j)
+	}
+
+	// Refused, each at the field's own position (line 10: after the set's nics).
+	for _, c := range []struct{ extra, want string }{
+		{"    admin_password: ${env.PW}\n    password_generation: -1\n", "password_generation -1 is negative"},
+		{"    password_generation: 1\n", `server set "w" has password_generation but no admin_password`},
+		{"    password_generation: 0\n", `server set "w" has password_generation but no admin_password`},
+	} {
+		_, diags := parseT(t, yamlSet(c.extra), LoadOptions{LookupEnv: env})
+		d := wantError(t, diags, c.want)
+		if line := strings.Count(yamlSet(c.extra), "\n"); d.Pos.Line != line || d.Pos.Col != 26 {
+			t.Errorf("%q: error at %d:%d, want %d:26", c.want, d.Pos.Line, d.Pos.Col, line)
+		}
+	}
+	_, diags = parseT(t, yamlSet("    password_generation: 1\n"), LoadOptions{})
+	if d := wantError(t, diags, "no admin_password"); !strings.Contains(d.Hint, "admin_password: ${env.NAME}") {
+		t.Errorf("YAML hint %q does not say how to add admin_password in YAML", d.Hint)
+	}
+	_, diags = parseHCL(hclSet("  password_generation = 1\n"))
+	if d := wantError(t, diags, "no admin_password"); !strings.Contains(d.Hint, "admin_password = env.NAME") || d.Pos.Line != 8 {
+		t.Errorf("HCL: hint %q, line %d; want the HCL form, at line 8", d.Hint, d.Pos.Line)
+	}
+	_, diags = parseHCL(hclSet("  admin_password = env.PW\n  password_generation = -2\n"))
+	wantError(t, diags, "password_generation -2 is negative")
+	// Both problems at once are both reported.
+	_, diags = parseT(t, yamlSet("    password_generation: -1\n"), LoadOptions{})
+	wantError(t, diags, "is negative")
+	wantError(t, diags, "no admin_password")
+
+	// Set-level only: defaults do not take it.
+	_, diags = parseT(t, base+"  password_generation: 1\nservers:\n  - name: w\n    nics: [{subnet: s}]\n    admin_password: ${env.PW}\n", LoadOptions{LookupEnv: env})
+	wantError(t, diags, `unknown field "password_generation" in defaults`)
+}

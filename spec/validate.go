@@ -353,8 +353,12 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 		}
 		switch {
 		case strings.HasPrefix(k, MetadataPrefix):
-			v.sink.errorf(p, "metadata key %q is reserved: keys starting with %q are ecsfleet's own bookkeeping", k, MetadataPrefix).
-				hint("choose a key without the %q prefix", MetadataPrefix)
+			d := v.sink.errorf(p, "metadata key %q is reserved: keys starting with %q are ecsfleet's own bookkeeping", k, MetadataPrefix)
+			if k == PasswordGenerationKey {
+				d.hint("to have the password reset, bump the set's password_generation; ecsfleet keeps this key itself")
+			} else {
+				d.hint("choose a key without the %q prefix", MetadataPrefix)
+			}
 		case k == "admin_pass":
 			v.sink.red.value(r.Metadata.V.V[k]) // a password, in the wrong place: still never shown
 			v.sink.errorf(p, "metadata admin_pass would put a password in plain metadata").hint("use admin_password with a secret reference")
@@ -362,6 +366,7 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 			v.sink.warnf(p, "metadata key %q has an ignored prefix, so ecsfleet will never manage it", k)
 		}
 	}
+	v.passwordGeneration(s, r, hcl)
 	if r.Description.Set {
 		if err := rules.Description(s.Description); err != nil {
 			v.sink.errorf(r.Description.Pos, "%s", err)
@@ -386,6 +391,29 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 		case !pct && n < 1:
 			v.sink.errorf(m.Pos, "max_unavailable must be at least 1")
 		}
+	}
+}
+
+// passwordGeneration checks password_generation: a count of password
+// rotations, so 0 or more, and only meaningful with admin_password, whose
+// reset it triggers. An admin_password written but refused counts as
+// written: its own error is the one to read.
+func (v *validator) passwordGeneration(s *ServerSet, r *rawSet, hcl bool) {
+	g := r.PasswordGeneration
+	if !g.Set {
+		return
+	}
+	if g.V < 0 {
+		v.sink.errorf(g.Pos, "password_generation %d is negative; generations count up from 0", g.V).
+			hint("0 is the default; bump it by one each time you change the password")
+	}
+	if r.AdminPassword == nil {
+		example := "admin_password: ${env.NAME}"
+		if hcl {
+			example = "admin_password = env.NAME"
+		}
+		v.sink.errorf(g.Pos, "server set %q has password_generation but no admin_password", s.Name).
+			hint("password_generation says when ecsfleet resets admin_password; add %s, or remove password_generation", example)
 	}
 }
 

@@ -597,7 +597,7 @@ func (d *yamlDecoder) field(f *fieldInfo, fv reflect.Value, n *yaml.Node, depth 
 	case kindMap:
 		d.strMap(n, depth, f.name, fv.Addr().Interface().(*field[strMap]))
 	case kindSecret:
-		fv.Set(reflect.ValueOf(d.secret(n, depth)))
+		setSecret(fv, d.secret(n, depth), d.pos(n))
 	case kindPtr:
 		if f.short >= 0 {
 			d.shortObject(f, fv, n, depth)
