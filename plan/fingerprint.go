@@ -7,51 +7,18 @@ import (
 	"strings"
 
 	"github.com/ecsfleet/ecsfleet/ecs"
+	"github.com/ecsfleet/ecsfleet/spec"
 )
 
 // fingerprints records the live objects a plan was computed from, and the
 // names it expects to be absent (what it creates).
 func fingerprints(pl *planner) ([]Fingerprint, []string) {
-	var fps []Fingerprint
-	for i := range pl.snap.Servers {
-		fps = append(fps, serverFingerprint(&pl.snap.Servers[i]))
-	}
-	named := map[string]bool{}
-	for _, k := range pl.f.Keypairs {
-		named[k.Name] = true
-	}
-	for _, kp := range pl.snap.Keypairs {
-		if named[kp.Name] {
-			fps = append(fps, Fingerprint{Kind: KindKeypair, ID: kp.Name, Name: kp.Name,
-				Attrs: map[string]string{"fingerprint": kp.Fingerprint}})
-		}
-	}
-	groups := map[string]bool{}
-	for _, g := range pl.f.ServerGroups {
-		groups[g.Name] = true
-	}
-	for _, g := range pl.snap.Groups {
-		if groups[g.Name] {
-			fps = append(fps, Fingerprint{Kind: KindServerGroup, ID: g.ID, Name: g.Name,
-				Attrs: map[string]string{"policies": strings.Join(g.Policies, ","), "members": shortHash(sorted(g.Members)...)}})
-		}
-	}
-	for i := range pl.snap.Volumes {
-		v := &pl.snap.Volumes[i]
-		fps = append(fps, Fingerprint{Kind: KindVolume, ID: v.ID, Name: volumeName(v),
-			Attrs: map[string]string{"status": v.Status, "size": itoa(int(v.Size)), "attachments": shortHash(attachmentIDs(v)...)}})
-	}
-	sort.Slice(fps, func(i, j int) bool {
-		if fps[i].Kind != fps[j].Kind {
-			return fps[i].Kind < fps[j].Kind
-		}
-		return fps[i].ID < fps[j].ID
-	})
+	fps := snapshotFingerprints(pl.f, pl.snap)
 	var absent []string
 	for _, ms := range pl.members {
 		for _, m := range ms {
 			if m.action == Create {
-				absent = append(absent, "server "+m.name)
+				absent = append(absent, string(KindServer)+" "+m.name)
 			}
 		}
 	}
@@ -64,6 +31,47 @@ func fingerprints(pl *planner) ([]Fingerprint, []string) {
 	}
 	sort.Strings(absent)
 	return fps, absent
+}
+
+// snapshotFingerprints fingerprints every object of a snapshot that the
+// fleet is concerned with.
+func snapshotFingerprints(f *spec.Fleet, snap *Snapshot) []Fingerprint {
+	var fps []Fingerprint
+	for i := range snap.Servers {
+		fps = append(fps, serverFingerprint(&snap.Servers[i]))
+	}
+	named := map[string]bool{}
+	for _, k := range f.Keypairs {
+		named[k.Name] = true
+	}
+	for _, kp := range snap.Keypairs {
+		if named[kp.Name] {
+			fps = append(fps, Fingerprint{Kind: KindKeypair, ID: kp.Name, Name: kp.Name,
+				Attrs: map[string]string{"fingerprint": kp.Fingerprint}})
+		}
+	}
+	groups := map[string]bool{}
+	for _, g := range f.ServerGroups {
+		groups[g.Name] = true
+	}
+	for _, g := range snap.Groups {
+		if groups[g.Name] {
+			fps = append(fps, Fingerprint{Kind: KindServerGroup, ID: g.ID, Name: g.Name,
+				Attrs: map[string]string{"policies": strings.Join(g.Policies, ","), "members": shortHash(sorted(g.Members)...)}})
+		}
+	}
+	for i := range snap.Volumes {
+		v := &snap.Volumes[i]
+		fps = append(fps, Fingerprint{Kind: KindVolume, ID: v.ID, Name: volumeName(v),
+			Attrs: map[string]string{"status": v.Status, "size": itoa(int(v.Size)), "attachments": shortHash(attachmentIDs(v)...)}})
+	}
+	sort.Slice(fps, func(i, j int) bool {
+		if fps[i].Kind != fps[j].Kind {
+			return fps[i].Kind < fps[j].Kind
+		}
+		return fps[i].ID < fps[j].ID
+	})
+	return fps
 }
 
 // serverFingerprint keeps what the diff of a server looked at. Bulky
