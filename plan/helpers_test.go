@@ -28,6 +28,9 @@ func newCloud(t testing.TB, opts ...func(*sim.Config)) *cloud {
 	return &cloud{hs: hs, c: c}
 }
 
+// fastWait polls jobs of the test simulator (time scale 10000) quickly.
+var fastWait = ecs.WaitOptions{Expected: time.Millisecond, MinInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond, Timeout: time.Minute}
+
 var fixedNow = func() time.Time { return time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC) }
 
 // loadFleet parses a fleet from text (YAML).
@@ -73,7 +76,7 @@ func (cl *cloud) execute(t testing.TB, f *spec.Fleet, p *Plan) {
 		if jr == nil || jr.JobID == "" {
 			return nil
 		}
-		j, err := cl.c.WaitJob(ctx, jr.JobID, ecs.WaitOptions{Expected: time.Millisecond, MinInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond, Timeout: time.Minute})
+		j, err := cl.c.WaitJob(ctx, jr.JobID, fastWait)
 		if err != nil {
 			t.Fatalf("job %s: %v", jr.JobID, err)
 		}
