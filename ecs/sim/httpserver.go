@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -25,6 +26,13 @@ type HTTPServer struct {
 
 	srv *http.Server
 	ln  net.Listener
+
+	// fresh holds connections accepted but not yet used for a request.
+	// http.Server.Shutdown waits 5 s before it counts them as idle, and a
+	// client that dials ahead (several reads at once) leaves such
+	// connections behind; Close closes them at once.
+	mu    sync.Mutex
+	fresh map[net.Conn]bool
 }
 
 // Start listens on 127.0.0.1 with a free port and serves cfg's cloud.
@@ -45,9 +53,10 @@ func StartAddr(addr string, cfg Config) (*HTTPServer, error) {
 		Sim: s, URL: "http://" + ln.Addr().String(),
 		ProjectID: p.ID, ProjectName: p.Name, DomainID: p.DomainID, DomainName: p.DomainName,
 		User: p.User, Password: p.Password, AK: p.AK, SK: p.SK, Region: s.cfg.Region,
-		srv: &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second},
-		ln:  ln,
+		ln:    ln,
+		fresh: map[net.Conn]bool{},
 	}
+	hs.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ConnState: hs.track}
 	go func() {
 		if err := hs.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			_ = err // the listener was closed under us; Close reports nothing more useful
@@ -56,8 +65,25 @@ func StartAddr(addr string, cfg Config) (*HTTPServer, error) {
 	return hs, nil
 }
 
+// track follows connections between accepted and first used.
+func (h *HTTPServer) track(c net.Conn, st http.ConnState) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if st == http.StateNew {
+		h.fresh[c] = true
+	} else {
+		delete(h.fresh, c)
+	}
+}
+
 // Close stops the server, waiting up to 5 s for in-flight requests.
+// Connections that never carried a request are closed at once.
 func (h *HTTPServer) Close() error {
+	h.mu.Lock()
+	for c := range h.fresh {
+		_ = c.Close()
+	}
+	h.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return h.srv.Shutdown(ctx)
