@@ -73,6 +73,46 @@ func (c *compiler) compile() {
 	c.extras()
 	c.sharedVolumes()
 	c.passwordResets()
+	c.fixedIPsFirst()
+}
+
+// fixedIPsFirst makes every create that lets the cloud pick addresses
+// wait for the creates that ask for fixed addresses on the same subnet:
+// otherwise the cloud may hand a fixed address to a server of the other
+// batch first and refuse the fixed one.
+func (c *compiler) fixedIPsFirst() {
+	fixed := map[string][]string{} // subnet id -> create ops with a fixed IP there
+	for _, op := range c.ops {
+		if op.Kind != OpCreateServers {
+			continue
+		}
+		for _, n := range op.Args.Create.NICs {
+			if n.IP != "" {
+				fixed[n.SubnetID] = append(fixed[n.SubnetID], op.ID)
+			}
+		}
+	}
+	if len(fixed) == 0 {
+		return
+	}
+	for i := range c.ops {
+		op := &c.ops[i]
+		if op.Kind != OpCreateServers {
+			continue
+		}
+		for _, n := range op.Args.Create.NICs {
+			if n.IP != "" {
+				continue
+			}
+			for _, dep := range fixed[n.SubnetID] {
+				if dep != op.ID {
+					op.DependsOn = append(op.DependsOn, dep)
+				}
+			}
+		}
+		sort.Strings(op.DependsOn)
+		op.DependsOn = dedupe(op.DependsOn)
+	}
 }
 
 func (c *compiler) objects() {
