@@ -24,8 +24,7 @@ defaults:
   keypair: shop-key
 keypairs:
   - name: shop-key
-    create: true
-    private_key_file: ./shop-key.pem
+    public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO/6+WwPZ+wTUkjbbGm/fN6Yd7YgcTSuC43Jo4ci2iPC test
 server_groups:
   - name: web-spread
     policy: soft-anti-affinity
@@ -193,7 +192,7 @@ func TestScenarios(t *testing.T) {
 			}
 		}},
 		{name: "keypair-adopt", oob: func(t *testing.T, cl *cloud) {
-			if _, err := cl.c.CreateKeypair(ctx, "shop-key", ""); err != nil {
+			if _, err := cl.c.CreateKeypair(ctx, "shop-key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO/6+WwPZ+wTUkjbbGm/fN6Yd7YgcTSuC43Jo4ci2iPC test"); err != nil {
 				t.Fatal(err)
 			}
 		}, after: baseFleet, check: func(t *testing.T, p *Plan) {
