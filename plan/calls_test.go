@@ -17,7 +17,7 @@ import (
 func bigCloud(t testing.TB) *cloud {
 	return newCloud(t, func(c *sim.Config) {
 		c.Capacity = 2000
-		c.Quotas.Instances, c.Quotas.Cores, c.Quotas.RAM = 20000, 100000, 1 << 30
+		c.Quotas.Instances, c.Quotas.Cores, c.Quotas.RAM = 20000, 100000, 1<<30
 		c.HostsPerAZ = 100000
 		c.Catalogue.Subnets = append(c.Catalogue.Subnets, sim.Subnet{ID: "2f1a3b4c-0000-4000-8000-00000000b0ff", Name: "subnet-big",
 			VPCID: "1e0f2a3b-0000-4000-8000-00000000a001", CIDR: "10.0.128.0/17"})
