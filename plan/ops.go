@@ -94,8 +94,8 @@ type Target struct {
 // Names in the fleet file are already resolved to the ids the API takes.
 type OpArgs struct {
 	// Create: the create request template (5.2.1) without secrets. Count and
-	// Postfix are the batch; SecretsFromSet says the engine must fill
-	// adminPass and user_data from that set of the fleet file.
+	// Postfix are the batch; HasPassword and HasUserData say the engine must
+	// fill adminPass and user_data from the op's set in the fleet file.
 	Create *CreateArgs `json:"create,omitempty"`
 	// Name is the new name (rename, modify) or the object's name (keypair,
 	// group, volume).

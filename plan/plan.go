@@ -39,9 +39,9 @@ type Plan struct {
 	// owned server, keypair, group and volume the fleet names), by id.
 	// Stale compares them with a fresh snapshot before the plan is applied.
 	Fingerprints []Fingerprint `json:"fingerprints"`
-	// Absent are the names the plan expects NOT to exist (members it creates,
-	// keypairs and groups it creates): a plan made stale by a concurrent
-	// create is refused too.
+	// Absent are the objects the plan expects NOT to exist because it
+	// creates them, as "kind name" ("server web-0004", "keypair k"): a plan
+	// made stale by a concurrent create is refused too.
 	Absent []string `json:"absent,omitempty"`
 }
 
