@@ -9,7 +9,7 @@
 //
 // Usage (from the repository root):
 //
-//	go run ./ecs/internal/refextract -in /work/shared/spec/hcs-8.3.0-ecs-api-reference.zh.txt -out testdata/reference
+//	go run ./ecs/internal/refextract -in PATH/TO/hcs-8.3.0-ecs-api-reference.zh.txt -out testdata/reference
 //
 // The text is the PDF's text layer, so examples carry its artefacts: string
 // literals wrapped across lines, a leading space after a page break, "..."
@@ -55,9 +55,12 @@ var (
 )
 
 func main() {
-	in := flag.String("in", "/work/shared/spec/hcs-8.3.0-ecs-api-reference.zh.txt", "the reference text")
+	in := flag.String("in", "", "the reference text (hcs-8.3.0-ecs-api-reference.zh.txt); required")
 	out := flag.String("out", "testdata/reference", "output directory")
 	flag.Parse()
+	if *in == "" {
+		log.Fatal("refextract: -in PATH (the HCS 8.3.0 ECS API reference text) is required")
+	}
 	raw, err := os.ReadFile(*in)
 	if err != nil {
 		log.Fatal(err)
