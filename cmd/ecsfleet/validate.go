@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -72,23 +73,7 @@ Flags:
 		return exitError
 	}
 	fleet, diags := spec.Load(*file, spec.LoadOptions{Vars: varMap, VarFiles: varFiles})
-	if len(diags) > 0 {
-		src := map[string][]byte{}
-		for _, d := range diags {
-			if _, ok := src[d.Pos.File]; !ok && d.Pos.File != "" {
-				src[d.Pos.File], _ = os.ReadFile(d.Pos.File)
-			}
-		}
-		spec.Render(io.err, diags, src, useColor(io.err))
-	}
-	if diags.HasErrors() {
-		n := 0
-		for _, d := range diags {
-			if d.Severity == spec.Error {
-				n++
-			}
-		}
-		fmt.Fprintf(io.err, "\n%s is invalid: %d %s\n", *file, n, plural(n, "error", "errors"))
+	if reportDiags(io.err, *file, diags) {
 		return exitError
 	}
 	fmt.Fprintf(io.out, "%s is valid: fleet %q, %d server %s, %d %s in total, %d %s, %d server %s, %d shared %s\n",
@@ -99,6 +84,32 @@ Flags:
 		len(fleet.ServerGroups), plural(len(fleet.ServerGroups), "group", "groups"),
 		len(fleet.Volumes), plural(len(fleet.Volumes), "volume", "volumes"))
 	return exitOK
+}
+
+// reportDiags prints a load's diagnostics on w with their source lines
+// (secrets masked), colored when w is a terminal, then a count line when
+// any is an error; it reports whether one was.
+func reportDiags(w io.Writer, file string, diags spec.Diagnostics) bool {
+	if len(diags) > 0 {
+		src := map[string][]byte{}
+		for _, d := range diags {
+			if _, ok := src[d.Pos.File]; !ok && d.Pos.File != "" {
+				src[d.Pos.File], _ = os.ReadFile(d.Pos.File)
+			}
+		}
+		spec.Render(w, diags, src, useColor(w))
+	}
+	if !diags.HasErrors() {
+		return false
+	}
+	n := 0
+	for _, d := range diags {
+		if d.Severity == spec.Error {
+			n++
+		}
+	}
+	fmt.Fprintf(w, "\n%s is invalid: %d %s\n", file, n, plural(n, "error", "errors"))
+	return true
 }
 
 func plural(n int, one, many string) string {
