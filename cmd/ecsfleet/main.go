@@ -30,6 +30,7 @@ type command struct {
 // commands is the table of subcommands; `ecsfleet help` lists it in order.
 var commands = []command{
 	{"validate", "Check a fleet file without calling the cloud", runValidate},
+	{"plan", "Show what would change to make the cloud match a fleet file", runPlan},
 	{"sim", "Run the built-in HCS ECS simulator (sim serve)", runSim},
 	{"version", "Print the ecsfleet version", runVersion},
 }
