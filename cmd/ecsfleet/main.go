@@ -33,6 +33,7 @@ var commands = []command{
 	{"plan", "Show what would change to make the cloud match a fleet file", runPlan},
 	{"drift", "Report how the cloud differs from a fleet file (exit 2 on drift)", runDrift},
 	{"graph", "Print a plan's API calls as a Graphviz DOT graph", runGraph},
+	{"show", "Render a saved plan without calling the cloud", runShow},
 	{"sim", "Run the built-in HCS ECS simulator (sim serve)", runSim},
 	{"version", "Print the ecsfleet version", runVersion},
 }
