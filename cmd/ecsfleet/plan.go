@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/ecsfleet/ecsfleet/plan"
@@ -73,6 +74,13 @@ func runPlan(args []string, io stdio) int {
 		fmt.Fprintln(io.err, "ecsfleet plan: --json and --markdown cannot be used together")
 		return exitError
 	}
+	if *out != "" {
+		// Before the cloud is read, which may take a while on a big fleet.
+		if err := checkOut(*out); err != nil {
+			fmt.Fprintf(io.err, "ecsfleet plan: -out %s: %v\n", *out, err)
+			return exitError
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	p, ok := makePlan(ctx, "plan", ff, io)
@@ -98,7 +106,7 @@ func runPlan(args []string, io stdio) int {
 	}
 	if *out != "" {
 		if err := plan.WriteSaved(*out, p); err != nil {
-			fmt.Fprintf(io.err, "ecsfleet plan: cannot save the plan to %s: %v\n", *out, err)
+			fmt.Fprintf(io.err, "ecsfleet plan: -out %s: %v\n", *out, err)
 			return exitError
 		}
 	}
@@ -118,6 +126,23 @@ func runPlan(args []string, io stdio) int {
 		return exitChanges
 	}
 	return exitOK
+}
+
+// checkOut says why a plan could not be saved at path, if it can tell
+// beforehand: its directory is missing, or path is a directory.
+func checkOut(path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return errors.New("is a directory; give a file name")
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("cannot save the plan in %s: %w", dir, errors.Unwrap(err))
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("cannot save the plan in %s: it is not a directory", dir)
+	}
+	return nil
 }
 
 // fleetFlags are the flags of every command that reads a fleet file.
