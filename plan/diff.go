@@ -78,7 +78,7 @@ func (d *differ) compare(ds *desiredSet, sl *slot) *memberChange {
 	}
 	// Changes the API cannot make in place: replace.
 	var replace []AttrDiff
-	if l.AZ != "" && l.AZ != s.AvailabilityZone {
+	if l.AZ != "" && s.AvailabilityZone != "" && l.AZ != s.AvailabilityZone {
 		replace = append(replace, AttrDiff{Path: "availability_zone", Old: l.AZ, New: s.AvailabilityZone, Impact: Replacing})
 	}
 	if want, ok := l.Metadata[CreateDescriptorKey]; ok && want != ds.desc {

@@ -216,7 +216,7 @@ func (pl *planner) validateCatalogue() {
 			pl.probs.add(s.FieldPos["flavor"], hint, "server set %q: flavor %q does not exist in this cloud", s.Name, s.Flavor)
 		}
 		if creates > 0 || pl.needsSGs(s.Name) {
-			if !azs[s.AvailabilityZone] {
+			if s.AvailabilityZone != "" && !azs[s.AvailabilityZone] {
 				pl.probs.add(s.FieldPos["availability_zone"], choices("availability zones", azNames),
 					"server set %q: availability zone %q does not exist in this cloud", s.Name, s.AvailabilityZone)
 			}

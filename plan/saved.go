@@ -75,7 +75,7 @@ type SavedError struct {
 }
 
 func (e *SavedError) Error() string {
-	return fmt.Sprintf("%s is not a usable saved plan: %s; make a new one with 'ecsfleet plan -out %s'", e.Path, e.Why, e.Path)
+	return fmt.Sprintf("%s is not a usable saved plan: %s; make a new one with 'ecsfleet plan -f FLEET_FILE -out %s'", e.Path, e.Why, e.Path)
 }
 
 // ReadSaved reads and checks a saved plan.
@@ -104,6 +104,9 @@ func DecodeSaved(path string, data []byte) (*Plan, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&env); err != nil {
 		return nil, &SavedError{path, "it is not JSON or it is truncated (" + err.Error() + ")"}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, &SavedError{path, "it has more after the plan (the file was changed or damaged)"}
 	}
 	if env.Magic == "" {
 		return nil, &SavedError{path, "it has no " + SavedMagic + " header (is it a plan written by 'ecsfleet plan -out'?)"}

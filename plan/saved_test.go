@@ -59,6 +59,7 @@ func TestSavedPlanDamaged(t *testing.T) {
 		"foreign":     {[]byte(`{"format_version":"1"}`), "no ecsfleet_saved_plan header"},
 		"new version": {[]byte(`{"ecsfleet_saved_plan":"9","sha256":"","plan":{}}`), `format "9"`},
 		"empty":       {nil, "not JSON"},
+		"appended":    {append(append([]byte(nil), data...), "x\n"...), "more after the plan"},
 	}
 	if !strings.Contains(string(data), `"count":3`) {
 		t.Fatal(`the fixture has no "count":3 to edit`)
@@ -74,7 +75,7 @@ func TestSavedPlanDamaged(t *testing.T) {
 			if !errors.As(err, &se) {
 				t.Fatalf("err = %v, want a *SavedError", err)
 			}
-			if !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "ecsfleet plan -out") {
+			if !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "ecsfleet plan -f FLEET_FILE -out") {
 				t.Fatalf("err = %q, want it to say %q and how to fix it", err, tc.want)
 			}
 		})
@@ -136,4 +137,15 @@ func stop(t *testing.T, cl *cloud, id string) {
 		}
 	}
 	t.Fatal("server did not stop")
+}
+
+// TestPlanWithoutAZ: availability_zone is optional in the language (the
+// cloud picks one); the plan must not call "" an unknown zone.
+func TestPlanWithoutAZ(t *testing.T) {
+	cl := newCloud(t)
+	f := loadFleet(t, "fleet.yaml", strings.Replace(baseFleet, "  availability_zone: az1.dc1\n", "", 1))
+	p := cl.plan(t, f)
+	if p.Summary.Add != 6 {
+		t.Fatalf("summary %s", p.Summary)
+	}
 }
