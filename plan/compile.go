@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/ecsfleet/ecsfleet/ecs"
+	"github.com/ecsfleet/ecsfleet/ecs/rules"
 	"github.com/ecsfleet/ecsfleet/spec"
 )
 
@@ -245,7 +246,7 @@ func (c *compiler) createArgs(ds *desiredSet, run []*memberChange) *CreateArgs {
 		HasUserData: s.UserData != nil, HasPassword: s.AdminPassword != nil,
 	}
 	if s.Count > 1 {
-		a.Postfix = rulesPostfix(memberRank(s.Name, run[0].name))
+		a.Postfix = rules.FormatPostfix(memberRank(s.Name, run[0].name))
 	}
 	for i, n := range s.NICs {
 		a.NICs = append(a.NICs, NICArgs{SubnetID: ds.subnets[i], IP: n.IP, SecurityGroupIDs: c.sgs(nicSGs(s, n))})
@@ -611,5 +612,3 @@ func (c *compiler) passwordResets() {
 		}
 	}
 }
-
-func rulesPostfix(n int) string { return fmt.Sprintf("%04d", n) }

@@ -63,11 +63,7 @@ func (r *resolver) image(s *spec.ServerSet) *ecs.Image {
 	for _, im := range r.snap.Images {
 		names = append(names, im.Name)
 	}
-	hint := choices("images", names)
-	if c := closest(s.Image, names); c != "" {
-		hint = fmt.Sprintf("did you mean %q? %s", c, hint)
-	}
-	r.probs.add(s.FieldPos["image"], hint, "server set %q: image %q does not exist in this cloud", s.Name, s.Image)
+	r.probs.unknown(s.FieldPos["image"], s.Name, "image", s.Image, names)
 	return nil
 }
 
@@ -82,11 +78,7 @@ func (r *resolver) subnet(s *spec.ServerSet, n spec.NIC) *ecs.Subnet {
 	for _, sn := range r.snap.Subnets {
 		names = append(names, sn.Name)
 	}
-	hint := choices("subnets", names)
-	if c := closest(n.Subnet, names); c != "" {
-		hint = fmt.Sprintf("did you mean %q? %s", c, hint)
-	}
-	r.probs.add(n.Pos, hint, "server set %q: subnet %q does not exist in this cloud", s.Name, n.Subnet)
+	r.probs.unknown(n.Pos, s.Name, "subnet", n.Subnet, names)
 	return nil
 }
 

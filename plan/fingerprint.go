@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/ecsfleet/ecsfleet/ecs"
@@ -63,7 +64,7 @@ func snapshotFingerprints(f *spec.Fleet, snap *Snapshot) []Fingerprint {
 	for i := range snap.Volumes {
 		v := &snap.Volumes[i]
 		fps = append(fps, Fingerprint{Kind: KindVolume, ID: v.ID, Name: volumeName(v),
-			Attrs: map[string]string{"status": v.Status, "size": itoa(int(v.Size)), "attachments": shortHash(attachmentIDs(v)...)}})
+			Attrs: map[string]string{"status": v.Status, "size": strconv.Itoa(int(v.Size)), "attachments": shortHash(attachmentIDs(v)...)}})
 	}
 	sort.Slice(fps, func(i, j int) bool {
 		if fps[i].Kind != fps[j].Kind {

@@ -209,11 +209,7 @@ func (pl *planner) validateCatalogue() {
 		}
 		fl := flavors[s.Flavor]
 		if fl == nil && (creates > 0 || resizes > 0) {
-			hint := choices("flavors", flavorNames)
-			if c := closest(s.Flavor, flavorNames); c != "" {
-				hint = fmt.Sprintf("did you mean %q? %s", c, hint)
-			}
-			pl.probs.add(s.FieldPos["flavor"], hint, "server set %q: flavor %q does not exist in this cloud", s.Name, s.Flavor)
+			pl.probs.unknown(s.FieldPos["flavor"], s.Name, "flavor", s.Flavor, flavorNames)
 		}
 		if creates > 0 || pl.needsSGs(s.Name) {
 			if s.AvailabilityZone != "" && !azs[s.AvailabilityZone] {
@@ -227,11 +223,7 @@ func (pl *planner) validateCatalogue() {
 			}
 			for _, name := range allSecurityGroups(s) {
 				if _, ok := sgs[name]; !ok {
-					hint := choices("security groups", sgNames)
-					if c := closest(name, sgNames); c != "" {
-						hint = fmt.Sprintf("did you mean %q? %s", c, hint)
-					}
-					pl.probs.add(s.FieldPos["security_groups"], hint, "server set %q: security group %q does not exist in this cloud", s.Name, name)
+					pl.probs.unknown(s.FieldPos["security_groups"], s.Name, "security group", name, sgNames)
 				}
 			}
 		}

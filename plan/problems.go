@@ -75,39 +75,15 @@ func (ps *problems) err() error {
 	return ps.list
 }
 
-// closest returns the candidate nearest to name (by a small edit
-// distance), for "did you mean" hints; "" when none is close.
-func closest(name string, candidates []string) string {
-	best, bestD := "", 1<<30
-	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
+// unknown reports a name in server set `set` that the live cloud does not
+// have, with a "did you mean" (spec.Suggest, the fleet language's own) and
+// the names it does have.
+func (ps *problems) unknown(pos spec.Pos, set, what, name string, known []string) {
+	hint := choices(what+"s", known)
+	if c := spec.Suggest(name, known); c != "" {
+		hint = fmt.Sprintf("did you mean %q? %s", c, hint)
 	}
-	if bestD <= max(2, len(name)/3) {
-		return best
-	}
-	return ""
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	ps.add(pos, hint, "server set %q: %s %q does not exist in this cloud", set, what, name)
 }
 
 // choices formats a "known: a, b, c" hint, at most a handful of names.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -280,6 +279,3 @@ func readCatalogue(ctx context.Context, r Reader, s *Snapshot, resizeFrom []stri
 	}
 	return c, nil
 }
-
-// itoa is strconv.Itoa, short for the many places counts become text.
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -164,17 +164,17 @@ func (d *Diagnostic) hint(format string, args ...any) {
 // hintName hints at the field meant by an unknown name: the closest one,
 // or the whole list when none is close.
 func (d *Diagnostic) hintName(name string, names []string) {
-	if s := suggest(name, names); s != "" {
+	if s := Suggest(name, names); s != "" {
 		d.hint("did you mean %q?", s)
 	} else {
 		d.hint("the fields are: %s", strings.Join(names, ", "))
 	}
 }
 
-// suggest returns the candidate closest to s (edit distance at most a
+// Suggest returns the candidate closest to s (edit distance at most a
 // third of its length, at least 1), or "" if none is close: the source of
 // "did you mean" hints.
-func suggest(s string, candidates []string) string {
+func Suggest(s string, candidates []string) string {
 	limit := max(2, len(s)/3)
 	best, bestD := "", limit+1
 	for _, c := range candidates {

@@ -182,7 +182,7 @@ func (d *hclDecoder) eval(expr hclsyntax.Expression) (cty.Value, bool) {
 			envVals[name] = cty.StringVal(v)
 		default:
 			diag := d.sink.errorf(p, "unknown reference %q: only var. and env. can be referenced", root)
-			if s := suggest(root, []string{"var", "env"}); s != "" {
+			if s := Suggest(root, []string{"var", "env"}); s != "" {
 				diag.hint("did you mean %s.%s?", s, name)
 			}
 			ok = false
@@ -416,7 +416,7 @@ func markMisplaced(body *hclsyntax.Body, o *objectInfo, v reflect.Value) {
 			f = o.byName[name] // the YAML spelling: nics = [...] for nic { }
 		}
 		if f == nil {
-			if s := suggest(name, all); s != "" {
+			if s := Suggest(name, all); s != "" {
 				f = o.byHCL[s]
 			}
 		} else if contains(known, name) {
@@ -604,7 +604,7 @@ func (d *hclDecoder) secret(a *hclsyntax.Attribute) *rawSecret {
 			f := secretRefObject.byName[key]
 			if f == nil {
 				diag := d.sink.errorf(kp, "unknown field %q in admin_password", key)
-				if s := suggest(key, secretRefObject.yamlNames); s != "" {
+				if s := Suggest(key, secretRefObject.yamlNames); s != "" {
 					diag.hint("did you mean %q?", s)
 				}
 				return nil

@@ -520,8 +520,8 @@ servers:
 
 func TestSuggest(t *testing.T) {
 	for in, want := range map[string]string{"flavour": "flavor", "imgae": "image", "sever_group": "server_group", "zzzzzz": ""} {
-		if got := suggest(in, objectOf(reflect.TypeFor[rawSet]()).yamlNames); got != want {
-			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
+		if got := Suggest(in, objectOf(reflect.TypeFor[rawSet]()).yamlNames); got != want {
+			t.Errorf("Suggest(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

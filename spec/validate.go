@@ -52,7 +52,7 @@ func (v *validator) validate() {
 			// written but refused: its own error is enough
 		} else if err := rules.ServerGroupPolicy(g.Policy.V); err != nil {
 			d := v.sink.errorf(g.Policy.Pos, "%s", err)
-			if s := suggest(g.Policy.V, rules.ServerGroupPolicies); s != "" {
+			if s := Suggest(g.Policy.V, rules.ServerGroupPolicies); s != "" {
 				d.hint("did you mean %q?", s)
 			}
 		}
@@ -133,8 +133,8 @@ func (v *validator) undefined(p Pos, kind, name string, defined map[string]bool)
 	}
 	sort.Strings(names)
 	switch {
-	case suggest(name, names) != "":
-		d.hint("did you mean %q?", suggest(name, names))
+	case Suggest(name, names) != "":
+		d.hint("did you mean %q?", Suggest(name, names))
 	case len(names) == 0:
 		d.hint("define it under %ss", strings.ReplaceAll(kind, " ", "_"))
 	default:
@@ -377,7 +377,7 @@ func (v *validator) set(s *ServerSet, r *rawSet, shared int) {
 	}
 	if m := r.ResizeMode; m.Set && m.V != ResizeLive && m.V != ResizeOffline {
 		d := v.sink.errorf(m.Pos, "resize_mode %q is not live or offline", m.V)
-		if s := suggest(m.V, []string{ResizeLive, ResizeOffline}); s != "" {
+		if s := Suggest(m.V, []string{ResizeLive, ResizeOffline}); s != "" {
 			d.hint("did you mean %q?", s)
 		}
 	}

@@ -34,7 +34,7 @@ func (ip *interp) lookupVar(name string, p Pos) (string, bool) {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	if s := suggest(name, names); s != "" {
+	if s := Suggest(name, names); s != "" {
 		d.hint("did you mean var.%s?", s)
 	} else {
 		d.hint("pass it with --var %s=VALUE or --var-file, or declare it under variables", name)
@@ -121,7 +121,7 @@ func (ip *interp) resolve(ref string, p Pos) (string, bool) {
 		shown = "here"
 	}
 	d := ip.sink.errorf(p, "unknown reference %s: only var. and env. can be referenced", shown)
-	if s := suggest(root, []string{"var", "env"}); s != "" {
+	if s := Suggest(root, []string{"var", "env"}); s != "" {
 		d.hint("did you mean ${%s.%s}?", s, name)
 	}
 	return "", false

@@ -490,7 +490,7 @@ func (d *yamlDecoder) markMisspelt(n *yaml.Node, depth int, o *objectInfo, v ref
 		if k.Kind != yaml.ScalarNode || o.byName[k.Value] != nil || k.Value == "<<" {
 			continue
 		}
-		if s := suggest(k.Value, o.yamlNames); s != "" {
+		if s := Suggest(k.Value, o.yamlNames); s != "" {
 			o.markWritten(v, o.byName[s])
 		}
 	}
