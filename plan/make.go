@@ -36,11 +36,15 @@ func Make(ctx context.Context, r Reader, f *spec.Fleet, o Options) (*Plan, error
 
 // planner holds one planning run.
 type planner struct {
-	f     *spec.Fleet
-	snap  *Snapshot
-	cat   *Catalogue
-	probs problems
-	sets  map[string]*desiredSet
+	f    *spec.Fleet
+	snap *Snapshot
+	// servers are the snapshot's owned servers, converted once, in the
+	// snapshot's order (by id); live finds them by id.
+	servers []*liveServer
+	live    map[string]*liveServer
+	cat     *Catalogue
+	probs   problems
+	sets    map[string]*desiredSet
 	// per set, in file order
 	members map[string][]*memberChange
 	extras  []extra
@@ -102,9 +106,12 @@ func makeFrom(ctx context.Context, r Reader, f *spec.Fleet, snap *Snapshot, o Op
 // diffServers matches every owned server to a member and diffs it.
 func (pl *planner) diffServers() {
 	subnets := newSubnetIndex(pl.snap.Subnets)
+	pl.live = make(map[string]*liveServer, len(pl.snap.Servers))
 	bySet := map[string][]*liveServer{}
 	for i := range pl.snap.Servers {
 		l := toLive(&pl.snap.Servers[i], subnets)
+		pl.live[l.ID] = l
+		pl.servers = append(pl.servers, l)
 		set := l.Set
 		if pl.sets[set] == nil && set == "" {
 			set = setOfName(pl.f, l.Name)

@@ -99,15 +99,7 @@ func (pl *planner) diffObjects() {
 
 func (pl *planner) ownsAnyOf(ids []string) bool {
 	for _, id := range ids {
-		if _, ok := slices.BinarySearchFunc(pl.snap.Servers, id, func(s ecs.Server, id string) int {
-			switch {
-			case s.ID < id:
-				return -1
-			case s.ID > id:
-				return 1
-			}
-			return 0
-		}); ok {
+		if pl.live[id] != nil {
 			return true
 		}
 	}
@@ -168,9 +160,7 @@ func (pl *planner) diffVolumes() {
 		if id == "" {
 			continue
 		}
-		for i := range pl.snap.Servers {
-			s := &pl.snap.Servers[i]
-			l := toLive(s, newSubnetIndex(nil))
+		for _, l := range pl.servers {
 			if l.hasVolume(id) && !wanted[l.Set] {
 				oc.detach = append(oc.detach, detachment{volumeID: id, volume: fv.Name, server: l,
 					reason: fmt.Sprintf("set %q is not in the volume's attach_to", l.Set)})
@@ -182,8 +172,7 @@ func (pl *planner) diffVolumes() {
 		if pl.ownedVolume(v) && !named[volumeName(v)] {
 			oc.volumes = append(oc.volumes, objectChange{kind: KindVolume, action: Delete, name: volumeName(v), id: v.ID,
 				reason: "not in the fleet file"})
-			for j := range pl.snap.Servers {
-				l := toLive(&pl.snap.Servers[j], newSubnetIndex(nil))
+			for _, l := range pl.servers {
 				if l.hasVolume(v.ID) {
 					oc.detach = append(oc.detach, detachment{volumeID: v.ID, volume: volumeName(v), server: l, reason: "the volume is deleted"})
 				}
@@ -204,9 +193,7 @@ func (pl *planner) membersOf(set string) []*memberChange {
 		byName[m.name] = m
 	}
 	liveByName := map[string]*liveServer{}
-	for i := range pl.snap.Servers {
-		sv := &pl.snap.Servers[i]
-		l := toLive(sv, newSubnetIndex(nil))
+	for _, l := range pl.servers {
 		if l.Set == set {
 			liveByName[l.Name] = l
 		}
