@@ -29,7 +29,7 @@ type compiler struct {
 	createOp map[string]string
 	// deleteOps are the server deletes, for the volume deletes after them
 	deleteOps []string
-	// detachOp is the detach op of a server id
+	// detachOps are the detach ops of a server, by server id
 	detachOps map[string][]string
 	sgIDs     map[string]string
 }
@@ -68,6 +68,7 @@ func dedupe(xs []string) []string {
 
 func (c *compiler) compile() {
 	c.objects()
+	c.detaches()
 	for i := range c.pl.f.Servers {
 		c.set(&c.pl.f.Servers[i])
 	}
@@ -149,6 +150,17 @@ func (c *compiler) objects() {
 		c.volumeOp[v.name] = c.add(Op{Kind: OpCreateVolume,
 			Args: OpArgs{Name: v.name, Volume: &VolumeArgs{Type: v.volume.Type, SizeGB: v.volume.SizeGB, AvailabilityZone: az, Shared: true}},
 			Why:  fmt.Sprintf("create shared volume %s (%s, %d GB)", v.name, v.volume.Type, v.volume.SizeGB)})
+	}
+}
+
+// detaches detaches shared volumes from servers that leave them. They
+// depend on nothing and come before the server sets, so a server's delete
+// can wait for its detaches (deleteServersAfter).
+func (c *compiler) detaches() {
+	for _, d := range c.pl.objects.detach {
+		id := c.add(Op{Kind: OpDetachVolume, Set: d.server.Set, Targets: []Target{{Name: d.server.Name, ID: d.server.ID}},
+			Args: OpArgs{ObjectID: d.volumeID, ObjectName: d.volume}, Why: fmt.Sprintf("detach %s from %s (%s)", d.volume, d.server.Name, d.reason)})
+		c.detachOps[d.server.ID] = append(c.detachOps[d.server.ID], id)
 	}
 }
 
@@ -512,7 +524,8 @@ func (c *compiler) extras() {
 }
 
 // sharedVolumes attaches shared volumes (≤ 16 servers per call) after the
-// volume and the servers exist, and detaches before deletes.
+// volume and the servers exist, and deletes the fleet's volumes the file
+// dropped after their detaches.
 func (c *compiler) sharedVolumes() {
 	oc := &c.pl.objects
 	for _, name := range sortedKeys(oc.attach) {
@@ -540,23 +553,6 @@ func (c *compiler) sharedVolumes() {
 			c.add(Op{Kind: OpAttachShared, Targets: ts, DependsOn: deps, Args: OpArgs{ObjectID: volID, ObjectName: name},
 				Why: fmt.Sprintf("attach shared volume %s to %d server(s)", name, len(ts))})
 		}
-	}
-	// Detaches come first in time but are compiled here; server deletes were
-	// compiled earlier and must wait for them: patch their dependencies.
-	for _, d := range oc.detach {
-		id := c.add(Op{Kind: OpDetachVolume, Set: d.server.Set, Targets: []Target{{Name: d.server.Name, ID: d.server.ID}},
-			Args: OpArgs{ObjectID: d.volumeID, ObjectName: d.volume}, Why: fmt.Sprintf("detach %s from %s (%s)", d.volume, d.server.Name, d.reason)})
-		c.detachOps[d.server.ID] = append(c.detachOps[d.server.ID], id)
-	}
-	for i := range c.ops {
-		if c.ops[i].Kind != OpDeleteServers {
-			continue
-		}
-		for _, t := range c.ops[i].Targets {
-			c.ops[i].DependsOn = append(c.ops[i].DependsOn, c.detachOps[t.ID]...)
-		}
-		sort.Strings(c.ops[i].DependsOn)
-		c.ops[i].DependsOn = dedupe(c.ops[i].DependsOn)
 	}
 	for _, v := range oc.volumes {
 		if v.action != Delete {
