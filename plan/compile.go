@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/ecsfleet/ecsfleet/ecs"
 	"github.com/ecsfleet/ecsfleet/ecs/rules"
@@ -315,13 +316,19 @@ func (c *compiler) target(m *memberChange) Target {
 // inPlace compiles the non-disruptive changes of an existing member.
 func (c *compiler) inPlace(ds *desiredSet, m *memberChange) {
 	s, t := ds.s, c.target(m)
-	if m.rename {
-		c.add(Op{Kind: OpModifyServer, Set: s.Name, Targets: []Target{t}, Args: OpArgs{Name: m.name},
-			Why: fmt.Sprintf("rename %s back to %s", m.live.Name, m.name)})
-	}
-	if m.description != nil && !m.rename {
-		c.add(Op{Kind: OpModifyServer, Set: s.Name, Targets: []Target{t}, Args: OpArgs{Name: m.name},
-			Why: "set the description of " + m.name})
+	// One modify (5.2.6) takes the name and the description together.
+	if m.rename || m.description != nil {
+		op := Op{Kind: OpModifyServer, Set: s.Name, Targets: []Target{t}, Args: OpArgs{Description: m.description}}
+		var why []string
+		if m.rename {
+			op.Args.Name = m.name
+			why = append(why, fmt.Sprintf("rename %s back to %s", m.live.Name, m.name))
+		}
+		if m.description != nil {
+			why = append(why, "set the description of "+m.name)
+		}
+		op.Why = strings.Join(why, "; ")
+		c.add(op)
 	}
 	if len(m.tagsAdd) > 0 {
 		c.add(Op{Kind: OpAddTags, Set: s.Name, Targets: []Target{t}, Args: OpArgs{Tags: m.tagsAdd},

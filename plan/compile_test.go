@@ -1,8 +1,11 @@
 package plan
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/ecsfleet/ecsfleet/ecs"
 )
 
 // TestDetachBeforeDelete: a server leaving the fleet that has a shared
@@ -32,5 +35,40 @@ func TestDetachBeforeDelete(t *testing.T) {
 	}
 	if detach.Targets[0].Name != "db" || len(del.DependsOn) != 1 || del.DependsOn[0] != detach.ID {
 		t.Fatalf("delete %v depends on %v; want it to wait for detach %s of db", del.Targets, del.DependsOn, detach.ID)
+	}
+}
+
+// TestDescriptionChange: a changed description is one modify call that
+// carries the new description (with the name when the server is also
+// renamed back).
+func TestDescriptionChange(t *testing.T) {
+	cl := newCloud(t)
+	f := loadFleet(t, "fleet.yaml", baseFleet)
+	cl.execute(t, f, cl.plan(t, f))
+	web1 := serverByName(t, cl, "web-0001")
+	name := "renamed"
+	if _, err := cl.c.ModifyServer(context.Background(), web1.ID, ecs.ModifyServer{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	described := strings.Replace(baseFleet, "    count: 3\n", "    count: 3\n    description: front end\n", 1)
+	p := cl.plan(t, loadFleet(t, "fleet.yaml", described))
+	if n := countOps(p, OpModifyServer); n != 3 {
+		t.Fatalf("modify calls = %d, want 3 (one per web server)", n)
+	}
+	for _, op := range p.Ops {
+		if op.Kind != OpModifyServer {
+			continue
+		}
+		if op.Args.Description == nil || *op.Args.Description != "front end" {
+			t.Fatalf("%s: modify without the description: %+v", op.ID, op.Args)
+		}
+		if op.Targets[0].ID == web1.ID && op.Args.Name != "web-0001" {
+			t.Fatalf("the renamed server's modify does not rename it back: %+v", op.Args)
+		}
+	}
+	f2 := loadFleet(t, "fleet.yaml", described)
+	cl.execute(t, f2, p)
+	if p2 := cl.plan(t, f2); !p2.Empty() {
+		t.Fatalf("after the modify the plan is not empty: %s", p2.Summary)
 	}
 }

@@ -138,8 +138,11 @@ func (cl *cloud) execute(t testing.TB, f *spec.Fleet, p *Plan) {
 			}
 			check(cl.c.DeleteTags(ctx, id(op.Targets[0]), tags))
 		case OpModifyServer:
-			name := a.Name
-			_, err := cl.c.ModifyServer(ctx, id(op.Targets[0]), ecs.ModifyServer{Name: &name})
+			m := ecs.ModifyServer{Description: a.Description}
+			if a.Name != "" {
+				m.Name = &a.Name
+			}
+			_, err := cl.c.ModifyServer(ctx, id(op.Targets[0]), m)
 			check(err)
 		case OpAttachShared:
 			var infos []ecs.ServerInfo

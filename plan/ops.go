@@ -97,13 +97,15 @@ type OpArgs struct {
 	// Postfix are the batch; HasPassword and HasUserData say the engine must
 	// fill adminPass and user_data from the op's set in the fleet file.
 	Create *CreateArgs `json:"create,omitempty"`
-	// Name is the new name (rename, modify) or the object's name (keypair,
-	// group, volume).
+	// Name is the new name (rename, modify; "" in a modify: unchanged) or
+	// the object's name (keypair, group, volume).
 	Name string `json:"name,omitempty"`
 	// ObjectID is the id of the keypair/group/volume an op acts on, or ""
 	// when it is created by the op it depends on (see ObjectName).
 	ObjectID   string `json:"object_id,omitempty"`
 	ObjectName string `json:"object_name,omitempty"`
+	// Description is a modify's new description (nil: unchanged; "" clears it).
+	Description *string `json:"description,omitempty"`
 	// Flavor is a resize target (flavor id).
 	Flavor string `json:"flavor,omitempty"`
 	// Image is a change-OS target (image id).
