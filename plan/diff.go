@@ -140,57 +140,50 @@ func (d *differ) compare(ds *desiredSet, sl *slot) *memberChange {
 }
 
 func (d *differ) diffTags(m *memberChange, ds *desiredSet, l *liveServer) {
-	for _, k := range sortedKeys(ds.tags) {
-		want := ds.tags[k]
-		have, ok := l.Tags[k]
-		if ok && have == want {
+	var attrs []AttrDiff
+	m.tagsAdd, m.tagsDel, attrs = diffMap("tags.", ds.tags, l.Tags, func(k string) bool { return ignoredTag(d.f, k) })
+	m.attrs = append(m.attrs, attrs...)
+}
+
+// diffMap compares the desired and live values of a key/value attribute
+// (tags, metadata): the keys to set (new or changed), the live keys to
+// delete (those the fleet does not name and does not ignore), and an
+// AttrDiff for each, under prefix.
+func diffMap(prefix string, want, have map[string]string, ignored func(string) bool) (set map[string]string, del []string, attrs []AttrDiff) {
+	for _, k := range sortedKeys(want) {
+		v, ok := have[k]
+		if ok && v == want[k] {
 			continue
 		}
-		if m.tagsAdd == nil {
-			m.tagsAdd = map[string]string{}
+		if set == nil {
+			set = map[string]string{}
 		}
-		m.tagsAdd[k] = want
-		a := AttrDiff{Path: "tags." + k, New: want, Impact: InPlace}
+		set[k] = want[k]
+		a := AttrDiff{Path: prefix + k, New: want[k], Impact: InPlace}
 		if ok {
-			a.Old = have
+			a.Old = v
 		}
-		m.attrs = append(m.attrs, a)
+		attrs = append(attrs, a)
 	}
-	for _, k := range sortedKeys(l.Tags) {
-		if _, want := ds.tags[k]; want || ignoredTag(d.f, k) {
+	for _, k := range sortedKeys(have) {
+		if _, named := want[k]; named || ignored(k) {
 			continue
 		}
-		m.tagsDel = append(m.tagsDel, k)
-		m.attrs = append(m.attrs, AttrDiff{Path: "tags." + k, Old: l.Tags[k], Impact: InPlace})
+		del = append(del, k)
+		attrs = append(attrs, AttrDiff{Path: prefix + k, Old: have[k], Impact: InPlace})
 	}
+	return set, del, attrs
 }
 
 func (d *differ) diffMetadata(m *memberChange, ds *desiredSet, l *liveServer) {
+	var attrs []AttrDiff
+	m.metaSet, m.metaDel, attrs = diffMap("metadata.", ds.meta, l.Metadata, func(k string) bool { return ignoredMetadata(d.f, k) })
+	m.attrs = append(m.attrs, attrs...)
 	set := func(k, v string) {
 		if m.metaSet == nil {
 			m.metaSet = map[string]string{}
 		}
 		m.metaSet[k] = v
-	}
-	for _, k := range sortedKeys(ds.meta) {
-		want := ds.meta[k]
-		have, ok := l.Metadata[k]
-		if ok && have == want {
-			continue
-		}
-		set(k, want)
-		a := AttrDiff{Path: "metadata." + k, New: want, Impact: InPlace}
-		if ok {
-			a.Old = have
-		}
-		m.attrs = append(m.attrs, a)
-	}
-	for _, k := range sortedKeys(l.Metadata) {
-		if _, want := ds.meta[k]; want || ignoredMetadata(d.f, k) {
-			continue
-		}
-		m.metaDel = append(m.metaDel, k)
-		m.attrs = append(m.attrs, AttrDiff{Path: "metadata." + k, Old: l.Metadata[k], Impact: InPlace})
 	}
 	// Password rotation: the live generation is below the file's.
 	if ds.s.AdminPassword != nil {
