@@ -87,42 +87,32 @@ func ReadSnapshot(ctx context.Context, r Reader, f *spec.Fleet) (*Snapshot, erro
 		s.Servers = servers
 		return err
 	})
-	g.Go(func() error {
-		s.count("keypairs")
-		var err error
-		s.Keypairs, err = r.ListKeypairs(ctx)
-		return wrapRead("keypairs", err)
-	})
-	g.Go(func() error {
-		s.count("server_groups")
-		var err error
-		s.Groups, err = r.ListServerGroups(ctx)
-		return wrapRead("server groups", err)
-	})
-	g.Go(func() error {
-		s.count("images")
-		var err error
-		s.Images, err = r.ListImagesDetail(ctx)
-		return wrapRead("images", err)
-	})
-	g.Go(func() error {
-		s.count("subnets")
-		var err error
-		s.Subnets, err = r.ListSubnets(ctx, "")
-		return wrapRead("subnets", err)
-	})
+	g.Go(readInto(ctx, s, "keypairs", "keypairs", &s.Keypairs, r.ListKeypairs))
+	g.Go(readInto(ctx, s, "server_groups", "server groups", &s.Groups, r.ListServerGroups))
+	g.Go(readInto(ctx, s, "images", "images", &s.Images, r.ListImagesDetail))
+	g.Go(readInto(ctx, s, "subnets", "subnets", &s.Subnets, func(ctx context.Context) ([]ecs.Subnet, error) {
+		return r.ListSubnets(ctx, "")
+	}))
 	if len(f.Volumes) > 0 {
-		g.Go(func() error {
-			s.count("volumes")
-			var err error
-			s.Volumes, err = r.ListVolumes(ctx, true)
-			return wrapRead("volumes", err)
-		})
+		g.Go(readInto(ctx, s, "volumes", "volumes", &s.Volumes, func(ctx context.Context) ([]ecs.Volume, error) {
+			return r.ListVolumes(ctx, true)
+		}))
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// readInto is one counted read of the snapshot into dst, as a function for
+// an errgroup; label counts it in Snapshot.Reads, what names it in errors.
+func readInto[T any](ctx context.Context, s *Snapshot, label, what string, dst *T, read func(context.Context) (T, error)) func() error {
+	return func() error {
+		s.count(label)
+		v, err := read(ctx)
+		*dst = v
+		return wrapRead(what, err)
+	}
 }
 
 // ReadError is a read that failed; the plan cannot be made without it.
@@ -234,36 +224,13 @@ func readCatalogue(ctx context.Context, r Reader, s *Snapshot, resizeFrom []stri
 	var mu sync.Mutex
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(readBound)
-	g.Go(func() error {
-		s.count("flavors")
-		var err error
-		c.Flavors, err = r.ListFlavors(ctx, "")
-		return wrapRead("flavors", err)
-	})
-	g.Go(func() error {
-		s.count("limits")
-		var err error
-		c.Limits, err = r.GetLimits(ctx)
-		return wrapRead("quotas (limits)", err)
-	})
-	g.Go(func() error {
-		s.count("security_groups")
-		var err error
-		c.SecurityGroups, err = r.ListSecurityGroups(ctx)
-		return wrapRead("security groups", err)
-	})
-	g.Go(func() error {
-		s.count("availability_zones")
-		var err error
-		c.AZs, err = r.ListAvailabilityZones(ctx)
-		return wrapRead("availability zones", err)
-	})
-	g.Go(func() error {
-		s.count("vpcs")
-		var err error
-		c.VPCs, err = r.ListVPCs(ctx)
-		return wrapRead("VPCs", err)
-	})
+	g.Go(readInto(ctx, s, "flavors", "flavors", &c.Flavors, func(ctx context.Context) ([]ecs.Flavor, error) {
+		return r.ListFlavors(ctx, "")
+	}))
+	g.Go(readInto(ctx, s, "limits", "quotas (limits)", &c.Limits, r.GetLimits))
+	g.Go(readInto(ctx, s, "security_groups", "security groups", &c.SecurityGroups, r.ListSecurityGroups))
+	g.Go(readInto(ctx, s, "availability_zones", "availability zones", &c.AZs, r.ListAvailabilityZones))
+	g.Go(readInto(ctx, s, "vpcs", "VPCs", &c.VPCs, r.ListVPCs))
 	for _, from := range resizeFrom {
 		g.Go(func() error {
 			s.count("resize_flavors")
