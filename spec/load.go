@@ -39,21 +39,30 @@ func (o *LoadOptions) lookupEnv() func(string) (string, bool) {
 // extension (.yaml, .yml or .hcl). The Fleet is nil when the
 // diagnostics contain an error.
 func Load(path string, opts LoadOptions) (*Fleet, Diagnostics) {
+	f, _, diags := LoadSource(path, opts)
+	return f, diags
+}
+
+// LoadSource is Load that also returns the file's bytes as it parsed them
+// (nil when they could not be read), for a caller that records what it
+// planned from (the plan keeps their hash).
+func LoadSource(path string, opts LoadOptions) (*Fleet, []byte, Diagnostics) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: fmt.Sprintf("cannot read the fleet file: %v", unwrapPathErr(err))}}
+		return nil, nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: fmt.Sprintf("cannot read the fleet file: %v", unwrapPathErr(err))}}
 	}
 	if st.Size() > MaxFileSize {
-		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: fmt.Sprintf("the file is %d bytes; fleet files are limited to %d bytes (4 MiB)", st.Size(), MaxFileSize)}}
+		return nil, nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: fmt.Sprintf("the file is %d bytes; fleet files are limited to %d bytes (4 MiB)", st.Size(), MaxFileSize)}}
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: fmt.Sprintf("cannot read the fleet file: %v", unwrapPathErr(err))}}
+		return nil, nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: fmt.Sprintf("cannot read the fleet file: %v", unwrapPathErr(err))}}
 	}
 	if opts.BaseDir == "" {
 		opts.BaseDir = filepath.Dir(path)
 	}
-	return Parse(path, src, opts)
+	f, diags := Parse(path, src, opts)
+	return f, src, diags
 }
 
 func unwrapPathErr(err error) error {

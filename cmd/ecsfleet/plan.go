@@ -229,9 +229,9 @@ func makePlan(ctx context.Context, cmd string, ff fleetFlags, io stdio) (p *plan
 }
 
 // loadFleet reads and checks the fleet file as validate does, printing its
-// diagnostics on stderr (warnings too). src is the file's bytes as read
-// before it was parsed: the plan records their hash, so a file changed in
-// between makes a saved plan refuse to apply rather than apply the wrong one.
+// diagnostics on stderr (warnings too). src is the file's bytes, exactly
+// those parsed: the plan records their hash, so a saved plan applies only
+// with the file it was made from.
 func loadFleet(cmd string, ff fleetFlags, io stdio) (fleet *spec.Fleet, src []byte, ok bool) {
 	if ff.file == "" {
 		fmt.Fprintf(io.err, "ecsfleet %s: -f FILE is required (run 'ecsfleet %s -h' for the flags)\n", cmd, cmd)
@@ -242,17 +242,12 @@ func loadFleet(cmd string, ff fleetFlags, io stdio) (fleet *spec.Fleet, src []by
 		fmt.Fprintf(io.err, "ecsfleet %s: %v\n", cmd, err)
 		return nil, nil, false
 	}
-	src, readErr := os.ReadFile(ff.file)
-	fleet, diags := spec.Load(ff.file, spec.LoadOptions{Vars: varMap, VarFiles: ff.varFiles})
+	fleet, src, diags := spec.LoadSource(ff.file, spec.LoadOptions{Vars: varMap, VarFiles: ff.varFiles})
 	if reportDiags(io.err, ff.file, diags) {
 		return nil, nil, false
 	}
 	if len(diags) > 0 {
 		fmt.Fprintln(io.err) // the warnings stand apart from what follows
-	}
-	if readErr != nil {
-		fmt.Fprintf(io.err, "ecsfleet %s: cannot read %s: %v\n", cmd, ff.file, readErr)
-		return nil, nil, false
 	}
 	return fleet, src, true
 }
