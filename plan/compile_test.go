@@ -2,10 +2,12 @@ package plan
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ecsfleet/ecsfleet/ecs"
+	"github.com/ecsfleet/ecsfleet/ecs/sim"
 )
 
 // TestDetachBeforeDelete: a server leaving the fleet that has a shared
@@ -70,5 +72,56 @@ func TestDescriptionChange(t *testing.T) {
 	cl.execute(t, f2, p)
 	if p2 := cl.plan(t, f2); !p2.Empty() {
 		t.Fatalf("after the modify the plan is not empty: %s", p2.Summary)
+	}
+}
+
+// TestErrorServersReplaced: servers whose create failed are in status
+// ERROR; the plan replaces them at once (one delete, one create), saying
+// why, without waves.
+func TestErrorServersReplaced(t *testing.T) {
+	cl := newCloud(t, func(c *sim.Config) { c.Faults.SubJobFail = 1 })
+	f := loadFleet(t, "fleet.yaml", strings.Replace(withoutDB, "    server_group: web-spread\n", "", 1))
+	p := cl.plan(t, f)
+	// The keypair is made directly (no job, so no injected failure).
+	if _, err := cl.c.CreateKeypair(context.Background(), "shop-key", f.Keypairs[0].PublicKey); err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range p.Ops {
+		if op.Kind != OpCreateServers {
+			continue
+		}
+		jr, err := cl.c.CreateServers(context.Background(), createRequest(f, op.Args.Create, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// WaitJob reports a failed job as an error, with the job.
+		j, err := cl.c.WaitJob(context.Background(), jr.JobID, fastWait)
+		if j == nil || j.Status != ecs.JobFail {
+			t.Fatalf("create job: %v, want FAIL", err)
+		}
+	}
+	if s := serverByName(t, cl, "web-0002"); s.Status != ecs.StatusError {
+		t.Fatalf("web-0002 is %s, want ERROR", s.Status)
+	}
+	p = cl.plan(t, f)
+	if p.Summary.Replace != 3 || countOps(p, OpDeleteServers) != 1 || countOps(p, OpCreateServers) != 1 {
+		t.Fatalf("want 3 replaced by one delete and one create, got %s %v", p.Summary, p.CallsByKind())
+	}
+	var del, create Op
+	for _, op := range p.Ops {
+		switch op.Kind {
+		case OpDeleteServers:
+			del = op
+		case OpCreateServers:
+			create = op
+		}
+	}
+	if !slices.Contains(create.DependsOn, del.ID) || create.Wave != 0 || create.Args.Create.Count != 3 {
+		t.Fatalf("create %+v must follow delete %s, outside waves", create, del.ID)
+	}
+	for _, c := range p.Changes {
+		if c.Kind == KindServer && !strings.Contains(c.Reason, "status ERROR") {
+			t.Fatalf("%s: reason %q", c.Name, c.Reason)
+		}
 	}
 }
