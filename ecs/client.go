@@ -157,7 +157,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 				return nil, ctx.Err()
 			}
 			if idempotent && attempt < c.retry.MaxAttempts && isNetworkError(err) {
-				if err := sleepCtx(ctx, c.retry.backoff(attempt, 0)); err != nil {
+				if err := c.pause(ctx, r, Transient, attempt, 0, err); err != nil {
 					return nil, err
 				}
 				continue
@@ -175,13 +175,13 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 			if attempt < c.retry.MaxAttempts {
 				switch Classify(apiErr) {
 				case Throttled:
-					if err := sleepCtx(ctx, c.retry.backoff(attempt, time.Duration(apiErr.RetryAfter)*time.Second)); err != nil {
+					if err := c.pause(ctx, r, Throttled, attempt, time.Duration(apiErr.RetryAfter)*time.Second, apiErr); err != nil {
 						return nil, err
 					}
 					continue
 				case Transient:
 					if idempotent {
-						if err := sleepCtx(ctx, c.retry.backoff(attempt, 0)); err != nil {
+						if err := c.pause(ctx, r, Transient, attempt, 0, apiErr); err != nil {
 							return nil, err
 						}
 						continue
@@ -194,7 +194,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		resp.Body.Close()
 		if err != nil {
 			if idempotent && attempt < c.retry.MaxAttempts {
-				if err := sleepCtx(ctx, c.retry.backoff(attempt, 0)); err != nil {
+				if err := c.pause(ctx, r, Transient, attempt, 0, err); err != nil {
 					return nil, err
 				}
 				continue
@@ -208,6 +208,15 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		}
 		return &response{status: resp.StatusCode, header: resp.Header}, nil
 	}
+}
+
+// pause waits before retrying r, after telling Config.OnRetry.
+func (c *Client) pause(ctx context.Context, r request, class Class, attempt int, retryAfter time.Duration, err error) error {
+	d := c.retry.backoff(attempt, retryAfter)
+	if c.cfg.OnRetry != nil {
+		c.cfg.OnRetry(RetryInfo{Method: r.method, Path: r.path, Class: class, Attempt: attempt, Delay: d, Err: err})
+	}
+	return sleepCtx(ctx, d)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

@@ -57,6 +57,10 @@ type Config struct {
 	UserAgent string
 	// Retry is the transport's retry policy (zero value = DefaultRetryPolicy).
 	Retry RetryPolicy
+	// OnRetry, if set, is called before every retry the transport makes
+	// (throttled or transient), so a caller can report it and slow down.
+	// It must be quick and safe for concurrent use.
+	OnRetry func(RetryInfo)
 	// MaxConnsPerHost bounds concurrent connections to one endpoint (default 64).
 	MaxConnsPerHost int
 

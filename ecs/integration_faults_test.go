@@ -94,3 +94,49 @@ func TestClientAgainstSimulatorFaultsRetryPolicy(t *testing.T) {
 		rec.take()
 	}
 }
+
+// OnRetry sees every retry the transport makes, with its class: the
+// engine relies on it to report throttling and slow down.
+func TestOnRetryReportsEveryRetry(t *testing.T) {
+	hs := sim.NewTestServer(t, func(c *sim.Config) {
+		c.Seed = 3
+		c.Faults.Throttle429 = 0.4
+		c.Faults.ExcludeIAM = true
+	})
+	rec := &recorder{next: http.DefaultTransport.(*http.Transport).Clone()}
+	var mu sync.Mutex
+	var infos []ecs.RetryInfo
+	c, err := ecs.New(ecs.Config{Endpoint: hs.URL, ProjectID: hs.ProjectID, AccessKey: hs.AK, SecretKey: hs.SK,
+		HTTPClient: &http.Client{Transport: rec, Timeout: 10 * time.Second},
+		Retry:      ecs.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond},
+		OnRetry: func(i ecs.RetryInfo) {
+			mu.Lock()
+			defer mu.Unlock()
+			infos = append(infos, i)
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		if _, err := c.ListKeypairs(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	throttled := 0
+	for _, s := range rec.take() {
+		if s == http.StatusTooManyRequests {
+			throttled++
+		}
+	}
+	if throttled == 0 {
+		t.Fatal("the fault injection produced no 429: the test proves nothing")
+	}
+	if len(infos) != throttled {
+		t.Fatalf("OnRetry saw %d retries, the wire %d throttled answers", len(infos), throttled)
+	}
+	for _, i := range infos {
+		if i.Class != ecs.Throttled || i.Method != http.MethodGet || i.Delay <= 0 || i.Attempt < 1 {
+			t.Fatalf("retry info %+v", i)
+		}
+	}
+}

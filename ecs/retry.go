@@ -24,6 +24,21 @@ type RetryPolicy struct {
 	MaxDelay time.Duration
 }
 
+// RetryInfo describes one retry the transport is about to make.
+type RetryInfo struct {
+	Method, Path string
+	// Class is why: Throttled (429 or a throttling code) or Transient (a 5xx
+	// or a network failure of a read).
+	Class Class
+	// Attempt is the attempt that failed (1 = the first try).
+	Attempt int
+	// Delay is how long the transport waits before the next attempt
+	// (Retry-After included).
+	Delay time.Duration
+	// Err is the failure (never holds a secret: messages are masked).
+	Err error
+}
+
 // DefaultRetryPolicy is used for a zero RetryPolicy.
 var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 6, BaseDelay: 500 * time.Millisecond, MaxDelay: 30 * time.Second}
 
