@@ -227,6 +227,12 @@ func (o WaitOptions) after(i int, d time.Duration) time.Duration {
 // are ridden out; a context cancellation returns the last job read (possibly
 // nil) and ctx.Err().
 func (c *Client) WaitJob(ctx context.Context, jobID string, opts WaitOptions) (*Job, error) {
+	return PollJob(ctx, c.GetJob, jobID, opts)
+}
+
+// PollJob is WaitJob with the job read by get: a caller that rate-limits or
+// counts its reads (the engine) polls with the same policy.
+func PollJob(ctx context.Context, get func(context.Context, string) (*Job, error), jobID string, opts WaitOptions) (*Job, error) {
 	opts = opts.withDefaults()
 	if opts.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -240,7 +246,7 @@ func (c *Client) WaitJob(ctx context.Context, jobID string, opts WaitOptions) (*
 		if err := sleepCtx(ctx, jitter(wait)); err != nil {
 			return last, err
 		}
-		j, err := c.GetJob(ctx, jobID)
+		j, err := get(ctx, jobID)
 		if err != nil {
 			if ctx.Err() != nil {
 				return last, ctx.Err()
