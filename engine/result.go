@@ -68,4 +68,3 @@ type CallStats struct {
 	Retries   int `json:"retries"`
 	Throttled int `json:"throttled"`
 }
-

@@ -1,0 +1,90 @@
+package engine
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const webFleet = `
+name: shop
+defaults:
+  availability_zone: az1.dc1
+  vpc: vpc-default
+  image: Ubuntu 22.04 server 64bit
+  flavor: s6.small.1
+  root_volume: {type: SSD}
+  security_groups: [default]
+keypairs:
+  - name: shop-key
+    create: true
+    private_key_file: shop-key.pem
+server_groups:
+  - name: shop-web
+    policy: anti-affinity
+servers:
+  - name: web
+    count: 4
+    keypair: shop-key
+    server_group: shop-web
+    nics: [{subnet: subnet-web}]
+    data_volumes: [{type: SSD, size: 20}]
+    tags: {role: web, env: prod}
+    metadata: {owner: team-a}
+  - name: db
+    count: 2
+    nics: [{subnet: subnet-db}]
+    admin_password: {env: DB_PASSWORD}
+    tags: {role: db}
+`
+
+func TestApplyBringsUpAFleetAndASecondApplyDoesNothing(t *testing.T) {
+	cl := newCloud(t)
+	f := loadFleet(t, webFleet)
+	res := cl.apply(t, f)
+	cl.mustConverge(t, f, res)
+	if n := len(cl.servers(t)); n != 6 {
+		t.Fatalf("%d servers, want 6", n)
+	}
+	key := filepath.Join(cl.dir, "shop-key.pem")
+	st, err := os.Stat(key)
+	if err != nil {
+		t.Fatalf("the generated private key was not written: %v", err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Fatalf("private key mode %v, want 0600", st.Mode().Perm())
+	}
+	before := cl.writes()
+	res = cl.apply(t, f)
+	if !res.OK() || res.Counts.Total != 0 {
+		t.Fatalf("second apply: %+v", res.Counts)
+	}
+	if after := cl.writes(); after != before {
+		t.Fatalf("the second apply made %d mutating calls, want 0", after-before)
+	}
+}
+
+// A private key file in the way is refused before any call: a key is
+// never overwritten.
+func TestApplyRefusesAnExistingPrivateKeyFileBeforeAnyCall(t *testing.T) {
+	cl := newCloud(t)
+	f := loadFleet(t, webFleet)
+	if err := os.WriteFile(filepath.Join(cl.dir, "shop-key.pem"), []byte("precious"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := cl.plan(t, f)
+	cl.eng.o.Fleet = f
+	before := cl.writes()
+	_, err := cl.eng.Apply(context.Background(), cl.c, p)
+	if err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("err = %v, want a refusal naming the existing key file", err)
+	}
+	if cl.writes() != before {
+		t.Fatal("calls were made before the refusal")
+	}
+	if b, _ := os.ReadFile(filepath.Join(cl.dir, "shop-key.pem")); string(b) != "precious" {
+		t.Fatal("the existing key file was changed")
+	}
+}
