@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ecsfleet/ecsfleet/plan"
 )
 
 const webFleet = `
@@ -86,5 +88,33 @@ func TestApplyRefusesAnExistingPrivateKeyFileBeforeAnyCall(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(cl.dir, "shop-key.pem")); string(b) != "precious" {
 		t.Fatal("the existing key file was changed")
+	}
+}
+
+// Destroy deletes every server and volume the fleet owns, and nothing
+// that is not the fleet's.
+func TestDestroyDeletesOnlyWhatTheFleetOwns(t *testing.T) {
+	cl := newCloud(t)
+	other := loadFleet(t, strings.Replace(strings.Replace(webFleet, "name: shop\n", "name: other\n", 1), "shop-", "other-", -1))
+	cl.mustConverge(t, other, cl.apply(t, other))
+	f := loadFleet(t, webFleet)
+	cl.mustConverge(t, f, cl.apply(t, f))
+	if n := len(cl.servers(t)); n != 12 {
+		t.Fatalf("%d servers before destroy, want 12", n)
+	}
+	res := cl.apply(t, plan.ForDestroy(f))
+	cl.mustConverge(t, plan.ForDestroy(f), res)
+	left := cl.servers(t)
+	if len(left) != 6 {
+		t.Fatalf("%d servers after destroy, want the other fleet's 6", len(left))
+	}
+	for _, s := range left {
+		if !ownedBy(&s, "other") {
+			t.Fatalf("server %s (%v) survived the destroy of shop", s.Name, s.Tags)
+		}
+	}
+	// The other fleet is untouched: its plan is still empty.
+	if p := cl.plan(t, other); !p.Empty() {
+		t.Fatal("destroying shop changed fleet other")
 	}
 }

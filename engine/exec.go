@@ -505,8 +505,8 @@ func jobReason(code, why string, job *ecs.Job) string {
 	return strings.Join(parts, ": ") + " (job " + job.JobID + ")"
 }
 
-// pollJob waits for a job with the adaptive schedule, its first poll near
-// the expected duration of the op's job type.
+// pollJob waits for a job of an op with the adaptive schedule, reporting
+// its progress.
 func (r *run) pollJob(ctx context.Context, op *plan.Op, jobID string) (*ecs.Job, error) {
 	r.mu.Lock()
 	r.counts.Jobs++
@@ -516,31 +516,42 @@ func (r *run) pollJob(ctx context.Context, op *plan.Op, jobID string) (*ecs.Job,
 		r.counts.Jobs--
 		r.mu.Unlock()
 	}()
-	opts := r.e.waitOptions(op.Kind)
 	last := -1
-	opts.OnPoll = func(j *ecs.Job) {
-		done, total := 0, len(j.SubJobs)
-		for _, s := range j.SubJobs {
-			if ecs.IsTerminal(s.Status) {
-				done++
-			}
-		}
+	return r.e.pollJob(ctx, r.cloud, op.Kind, jobID, func(done, total int) {
 		if done != last {
 			last = done
 			ev := opEvent(JobProgress, op)
 			ev.JobID, ev.Done, ev.Total = jobID, done, total
 			r.emit(ev)
 		}
+	})
+}
+
+// pollJob waits for a job, its first poll near the expected duration of
+// its type. A job that ends in FAIL is returned without an error: its
+// failure is read from the job.
+func (e *Engine) pollJob(ctx context.Context, c Cloud, kind plan.OpKind, jobID string, progress func(done, total int)) (*ecs.Job, error) {
+	opts := e.waitOptions(kind)
+	opts.OnPoll = func(j *ecs.Job) {
+		done := 0
+		for _, s := range j.SubJobs {
+			if ecs.IsTerminal(s.Status) {
+				done++
+			}
+		}
+		if progress != nil {
+			progress(done, len(j.SubJobs))
+		}
 	}
 	get := func(ctx context.Context, id string) (*ecs.Job, error) {
 		var j *ecs.Job
-		err := r.e.call(ctx, Polls, func() (err error) { j, err = r.cloud.GetJob(ctx, id); return })
+		err := e.call(ctx, Polls, func() (err error) { j, err = c.GetJob(ctx, id); return })
 		return j, err
 	}
 	j, err := ecs.PollJob(ctx, get, jobID, opts)
 	var je *ecs.JobError
 	if errors.As(err, &je) {
-		return j, nil // the job's FAIL is read from the job itself
+		return j, nil
 	}
 	return j, err
 }
