@@ -83,7 +83,7 @@ func BenchmarkStateFileCreateList10k(b *testing.B) {
 	ts := newTestSim(b, benchSubnet, func(c *Config) { c.StateFile = file })
 	ts.subnet = "subnet-bench"
 	ts.createServers(10000, nil)
-	if _, err := ts.sim.locked(func() (bool, error) { return true, nil }); err != nil {
+	if _, err := ts.sim.locked(func(time.Time) (bool, error) { return true, nil }); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()

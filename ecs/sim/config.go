@@ -55,6 +55,12 @@ type Config struct {
 	// SdkDateWindow is the accepted clock skew of an AK/SK X-Sdk-Date.
 	SdkDateWindow time.Duration `yaml:"sdk_date_window"`
 
+	// RecordHistory keeps, per project, the history of server status
+	// changes (Sim.History, GET /_sim/history) for tests that check how
+	// many servers a client took down at once. Off by default: then nothing
+	// is recorded and nothing is spent on it (history.go).
+	RecordHistory bool `yaml:"record_history"`
+
 	// Clock supplies wall time; nil means the real clock. Tests pass a
 	// *ManualClock to step time deterministically.
 	Clock Clock `yaml:"-"`

@@ -100,6 +100,8 @@
 // # Admin
 //
 // /_sim/stats (GET) and /_sim/stats/reset (POST) expose call statistics;
-// they answer loopback callers, or others carrying X-Sim-Admin-Token equal to
+// /_sim/history (GET, ?project=ID) and /_sim/history/reset (POST) the
+// server status history kept with Config.RecordHistory (history.go). They
+// answer loopback callers, or others carrying X-Sim-Admin-Token equal to
 // Config.AdminToken. They are not part of the HCS API.
 package sim

@@ -171,31 +171,12 @@ func (s *Sim) advance(p *ProjectState, now time.Time) bool {
 	})
 	touched := map[*Job]bool{}
 	for _, ev := range evs {
-		sj := ev.job.SubJobs[ev.index]
-		eff := effectFor(sj.Op)
+		s.applyEvent(p, ev)
 		touched[ev.job] = true
-		if !ev.end {
-			sj.Started = true
-			sj.Status = JobRunning
-			if eff.Start != nil {
-				if err := eff.Start(p, sj); err != nil {
-					s.markFail(sj, err)
-				}
-			}
-			continue
-		}
-		if !sj.WillFail && eff.Success != nil {
-			if err := eff.Success(p, sj); err != nil {
-				s.markFail(sj, err)
-			}
-		}
-		if sj.WillFail {
-			sj.Status = JobFail
-			if eff.Fail != nil {
-				_ = eff.Fail(p, sj)
-			}
-		} else {
-			sj.Status = JobSuccess
+		if s.cfg.RecordHistory {
+			// Each event's server status changes, at the simulated time
+			// of the event, even when many are applied in one batch.
+			s.observe(p, ev.at)
 		}
 	}
 	for j := range touched {
@@ -203,6 +184,36 @@ func (s *Sim) advance(p *ProjectState, now time.Time) bool {
 		p.untrackFinished(j)
 	}
 	return true
+}
+
+// applyEvent runs one sub-job start (Start effect) or end (Success, or
+// Fail when the sub-job's fate or an effect error says so).
+func (s *Sim) applyEvent(p *ProjectState, ev jobEvent) {
+	sj := ev.job.SubJobs[ev.index]
+	eff := effectFor(sj.Op)
+	if !ev.end {
+		sj.Started = true
+		sj.Status = JobRunning
+		if eff.Start != nil {
+			if err := eff.Start(p, sj); err != nil {
+				s.markFail(sj, err)
+			}
+		}
+		return
+	}
+	if !sj.WillFail && eff.Success != nil {
+		if err := eff.Success(p, sj); err != nil {
+			s.markFail(sj, err)
+		}
+	}
+	if sj.WillFail {
+		sj.Status = JobFail
+		if eff.Fail != nil {
+			_ = eff.Fail(p, sj)
+		}
+	} else {
+		sj.Status = JobSuccess
+	}
 }
 
 func (s *Sim) markFail(sj *SubJob, err error) {

@@ -116,12 +116,17 @@ func (s *Sim) simNow() time.Time {
 // file when another process changed it, and saved afterwards if fn (or the
 // job engine) changed it.
 func (s *Sim) withLock(fn func() error) error {
-	_, err := s.locked(func() (bool, error) { return false, fn() })
+	_, err := s.locked(func(time.Time) (bool, error) { return false, fn() })
 	return err
 }
 
-// locked is withLock where fn reports whether it mutated the state.
-func (s *Sim) locked(fn func() (bool, error)) (bool, error) {
+// locked is withLock where fn gets the simulated "now" of the locked
+// section and reports whether it mutated the state. With
+// Config.RecordHistory, locked is also where server status changes made
+// by fn (or by another process, found on reload) are recorded, at now;
+// the changes the job engine makes are recorded by advance, each at the
+// simulated time it happened (history.go).
+func (s *Sim) locked(fn func(now time.Time) (bool, error)) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.store != nil {
@@ -146,7 +151,12 @@ func (s *Sim) locked(fn func() (bool, error)) (bool, error) {
 			s.ensureProjects(st)
 		}
 	}
-	dirty, err := fn()
+	now := s.simNow()
+	began := s.cfg.RecordHistory && s.beginHistory()
+	dirty, err := fn(now)
+	if (s.cfg.RecordHistory && s.observeAll(now)) || began {
+		dirty = true
+	}
 	if dirty && s.store != nil {
 		if serr := s.store.save(s.state); serr != nil && err == nil {
 			err = serr
@@ -247,8 +257,8 @@ func (s *Sim) serve(w http.ResponseWriter, r *http.Request, pattern string, o ro
 			return
 		}
 	}
-	_, err = s.locked(func() (bool, error) {
-		c.Now = s.simNow()
+	_, err = s.locked(func(now time.Time) (bool, error) {
+		c.Now = now
 		if c.ProjectID != "" {
 			c.P = s.project(c.ProjectID)
 			if c.P != nil && s.advance(c.P, c.Now) {

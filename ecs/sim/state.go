@@ -46,6 +46,10 @@ type ProjectState struct {
 	// IPs in use, keyed by subnet id then address, so allocation never
 	// hands out an address twice.
 	IPs map[string]map[string]string `json:"ips"` // subnet -> ip -> port id
+	// StatusHistory is the record of server status changes, kept only with
+	// Config.RecordHistory (nil otherwise). It is persisted so processes
+	// sharing a state file write one history (history.go).
+	StatusHistory *statusHistory `json:"status_history,omitempty"`
 
 	// Derived indexes, never persisted: rebuilt from the maps above when
 	// nil (a fresh load from the state file starts without them). They

@@ -76,9 +76,11 @@ func (s *Sim) ResetStats() {
 	s.stats.mu.Unlock()
 }
 
-// registerAdmin adds /_sim/stats and /_sim/stats/reset (loopback or admin
-// token only; never part of the HCS API).
+// registerAdmin adds /_sim/stats and /_sim/stats/reset, and the status
+// history's /_sim/history routes (history.go) (loopback or admin token
+// only; never part of the HCS API).
 func (s *Sim) registerAdmin(mux *http.ServeMux) {
+	s.registerHistory(mux)
 	adm := routeOpts{style: StyleGateway, admin: true}
 	s.register(mux, "GET /_sim/stats", adm, func(c *Ctx) error {
 		return c.JSON(http.StatusOK, map[string]any{"endpoints": s.Stats()})
