@@ -96,6 +96,12 @@ func New(o Options) *Engine {
 	return &Engine{o: o, lim: newLimiter(o.Rates, time.Second, o.Now)}
 }
 
+// SetJournal sets the journal of the next runs (not during a run).
+func (e *Engine) SetJournal(j *Journal) { e.o.Journal = j }
+
+// SetEvents sets the receiver of the next runs' events (not during a run).
+func (e *Engine) SetEvents(fn func(Event)) { e.o.Events = fn }
+
 // OnRetry is the ecs.Config.OnRetry hook: it counts the transport's
 // retries, reports them, and slows the engine down on throttling.
 func (e *Engine) OnRetry(i ecs.RetryInfo) {

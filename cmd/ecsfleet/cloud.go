@@ -67,10 +67,12 @@ func (c *cloud) Close() {
 // else the embedded simulator (saying so in one line on stderr). project is
 // the fleet's project, the simulator's project name when set. Credentials
 // are never part of a message.
-func connect(ctx context.Context, getenv func(string) string, project string, stderr io.Writer) (*cloud, error) {
+// Each tune adjusts the client's configuration before it is built (the
+// engine hooks its retry observer in).
+func connect(ctx context.Context, getenv func(string) string, project string, stderr io.Writer, tune ...func(*ecs.Config)) (*cloud, error) {
 	endpoint := getenv("HCS_ECS_ENDPOINT")
 	if endpoint == "" {
-		return startSim(project, stderr)
+		return startSim(project, stderr, tune)
 	}
 	cfg := ecs.Config{
 		Endpoint:    endpoint,
@@ -84,6 +86,9 @@ func connect(ctx context.Context, getenv func(string) string, project string, st
 		DomainName:  getenv("HCS_DOMAIN_NAME"),
 		CAFile:      getenv("HCS_CACERT_FILE"),
 		UserAgent:   "ecsfleet/" + buildVersion(),
+	}
+	for _, t := range tune {
+		t(&cfg)
 	}
 	var bad []string
 	if cfg.ProjectID == "" {
@@ -138,7 +143,7 @@ func connect(ctx context.Context, getenv func(string) string, project string, st
 
 // startSim starts the embedded simulator on a free loopback port, its
 // state in .ecsfleet/sim-state.json of the working directory.
-func startSim(project string, stderr io.Writer) (*cloud, error) {
+func startSim(project string, stderr io.Writer, tune []func(*ecs.Config)) (*cloud, error) {
 	if err := os.MkdirAll(filepath.Dir(simStateFile), 0o700); err != nil {
 		return nil, fmt.Errorf("cannot create the embedded simulator's directory: %w", err)
 	}
@@ -152,10 +157,14 @@ func startSim(project string, stderr io.Writer) (*cloud, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot start the embedded simulator (state in %s): %w", simStateFile, err)
 	}
-	client, err := ecs.New(ecs.Config{
+	ccfg := ecs.Config{
 		Endpoint: hs.URL, ProjectID: hs.ProjectID, Region: hs.Region,
 		AccessKey: hs.AK, SecretKey: hs.SK, UserAgent: "ecsfleet/" + buildVersion(),
-	})
+	}
+	for _, t := range tune {
+		t(&ccfg)
+	}
+	client, err := ecs.New(ccfg)
 	if err != nil {
 		hs.Close()
 		return nil, fmt.Errorf("cannot connect to the embedded simulator: %w", err)

@@ -31,6 +31,8 @@ type command struct {
 var commands = []command{
 	{"validate", "Check a fleet file without calling the cloud", runValidate},
 	{"plan", "Show what would change to make the cloud match a fleet file", runPlan},
+	{"apply", "Make the cloud match a fleet file (or apply a saved plan)", runApply},
+	{"destroy", "Delete every server and volume the fleet owns", runDestroy},
 	{"drift", "Report how the cloud differs from a fleet file (exit 2 on drift)", runDrift},
 	{"graph", "Print a plan's API calls as a Graphviz DOT graph", runGraph},
 	{"show", "Render a saved plan without calling the cloud", runShow},
