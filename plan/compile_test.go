@@ -124,4 +124,15 @@ func TestErrorServersReplaced(t *testing.T) {
 			t.Fatalf("%s: reason %q", c.Name, c.Reason)
 		}
 	}
+	// A replacement is a new server: it gets its metadata and ecsfleet's
+	// bookkeeping written after its create, like any created member.
+	metaAfterCreate := 0
+	for _, op := range p.Ops {
+		if op.Kind == OpUpdateMetadata && slices.Contains(op.DependsOn, create.ID) && op.Args.Metadata[CreateDescriptorKey] != "" {
+			metaAfterCreate++
+		}
+	}
+	if metaAfterCreate != 3 {
+		t.Fatalf("%d metadata writes follow the replacement create, want 3 (one per member)", metaAfterCreate)
+	}
 }

@@ -61,11 +61,19 @@ type differ struct {
 // create is a member that does not exist.
 func (d *differ) create(ds *desiredSet, name string, reason string) *memberChange {
 	m := &memberChange{set: ds, name: name, action: Create, reason: reason}
-	m.metaSet = ds.bookkeeping()
-	for k, v := range ds.meta {
-		m.metaSet[k] = v
-	}
+	m.metaSet = ds.newMetadata()
 	return m
+}
+
+// newMetadata is what a new member gets written after its create: the
+// fleet's metadata and ecsfleet's bookkeeping (a replacement too: it is a
+// new server).
+func (ds *desiredSet) newMetadata() map[string]string {
+	md := ds.bookkeeping()
+	for k, v := range ds.meta {
+		md[k] = v
+	}
+	return md
 }
 
 // compare diffs one member against its live server.
@@ -74,6 +82,7 @@ func (d *differ) compare(ds *desiredSet, sl *slot) *memberChange {
 	m := &memberChange{set: ds, name: sl.name, live: l, action: Update}
 	if l.Status == ecs.StatusError {
 		m.action, m.reason = Replace, "status ERROR: the server is broken and is replaced"
+		m.metaSet = ds.newMetadata()
 		return m
 	}
 	// Changes the API cannot make in place: replace.
@@ -101,6 +110,7 @@ func (d *differ) compare(ds *desiredSet, sl *slot) *memberChange {
 			paths = append(paths, a.Path)
 		}
 		m.reason = strings.Join(paths, ", ") + " cannot change in place"
+		m.metaSet = ds.newMetadata()
 		return m
 	}
 
