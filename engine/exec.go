@@ -341,15 +341,18 @@ func (x *opRun) repeat(ctx context.Context, fn func(context.Context) error) erro
 // A refused call (4xx) is final; so is a cancelled context or the last
 // attempt.
 func (x *opRun) again(ctx context.Context, err error) bool {
+	return ecs.Classify(err) != ecs.Permanent && x.retry(ctx, reason(err))
+}
+
+// retry waits before the op's next attempt, if it has one left; why is
+// what went wrong with the last.
+func (x *opRun) retry(ctx context.Context, why string) bool {
 	if ctx.Err() != nil || x.attempt >= x.r.e.o.Attempts {
-		return false
-	}
-	if ecs.Classify(err) == ecs.Permanent {
 		return false
 	}
 	d := x.r.e.backoff(x.attempt)
 	ev := opEvent(Retry, x.op)
-	ev.Delay, ev.Error = Duration(d), reason(err)
+	ev.Delay, ev.Error = Duration(d), why
 	x.r.emit(ev)
 	return sleep(ctx, d) == nil
 }
@@ -400,13 +403,26 @@ func (x *opRun) serverBatch(ctx context.Context, call func(context.Context, []st
 		err := x.write(ctx, ids, func(ctx context.Context) (err error) { jr, err = call(ctx, ids); return })
 		if err == nil {
 			jf, err := x.waitJob(ctx, jr, ids)
-			for k, v := range jf {
-				fail[k] = v
+			if err != nil || len(jf) == 0 || applied == nil || x.attempt >= x.r.e.o.Attempts {
+				for k, v := range jf {
+					fail[k] = v
+				}
+				if err != nil {
+					return fail, err
+				}
+				break
 			}
-			if err != nil {
-				return fail, err
+			// Some servers' sub-jobs failed. What the cloud failed may
+			// succeed on a second try; a server that went to ERROR will not.
+			retry, why := x.failedAgain(ctx, jf, applied, fail, &settled)
+			if len(retry) == 0 || !x.retry(ctx, why) {
+				for _, id := range retry {
+					fail[x.nameOf(id)] = jf[x.nameOf(id)]
+				}
+				break
 			}
-			break
+			ids = retry
+			continue
 		}
 		if ecs.Classify(err) == ecs.Throttled {
 			if !x.again(ctx, err) {
@@ -447,6 +463,33 @@ func (x *opRun) serverBatch(ctx context.Context, call func(context.Context, []st
 		fail[k] = v
 	}
 	return fail, nil
+}
+
+// failedAgain sorts the servers whose sub-jobs failed: the ones the call
+// reached after all (settled), the broken ones (fail), and the ones to try
+// again, which it returns with the first reason.
+func (x *opRun) failedAgain(ctx context.Context, jf failures, applied func(*ecs.Server) bool, fail failures, settled *[]string) ([]string, string) {
+	var retry []string
+	why := ""
+	for _, f := range sortedFailures(jf) {
+		s, err := x.getServer(ctx, f.ID)
+		switch {
+		case f.ID == "" || err != nil:
+			fail[f.Name] = f
+		case applied(s):
+			if s != nil {
+				*settled = append(*settled, f.ID)
+			}
+		case s != nil && s.Status == ecs.StatusError && x.op.Kind != plan.OpDeleteServers:
+			fail[f.Name] = f // broken: the next plan replaces it
+		default:
+			retry = append(retry, f.ID)
+			if why == "" {
+				why = f.Reason
+			}
+		}
+	}
+	return retry, why
 }
 
 // getServer reads one server; a server that is gone is nil.
@@ -630,7 +673,10 @@ func (r *run) waitServer(ctx context.Context, op *plan.Op, id string, ok func(*e
 }
 
 // power starts or stops one server, then waits until it is ACTIVE or
-// SHUTOFF: the next wave of a rolling change starts only then.
+// SHUTOFF: the next wave of a rolling change starts only then. The call
+// answers without a job, so a failure of the cloud's own task shows only
+// as a server back at rest in the old status: then the call is made again,
+// within the op's attempts.
 func (x *opRun) power(ctx context.Context) (map[string]TargetFailure, error) {
 	ids, fail := x.resolve()
 	if len(ids) == 0 {
@@ -643,27 +689,40 @@ func (x *opRun) power(ctx context.Context) (map[string]TargetFailure, error) {
 		want = ecs.StatusShutoff
 		call = func(ctx context.Context) error { return x.r.cloud.StopServer(ctx, id, "") }
 	}
-	err := x.repeat(ctx, call)
-	var ae *ecs.Error
-	if errors.As(err, &ae) && ae.StatusCode == http.StatusConflict {
-		// 409: the server is not in a state to do it, perhaps because it
-		// is already there (an earlier attempt went through).
-		err = nil
-	}
-	if err != nil {
-		return fail, err
-	}
-	s, err := x.r.waitServer(ctx, x.op, id, func(s *ecs.Server) bool { return s != nil && s.Status == want && !transitional(s) })
-	if err != nil {
-		fail.add(name, id, err.Error())
-	} else if s == nil || s.Status != want {
-		status := "gone"
-		if s != nil {
-			status = s.Status
+	for {
+		err := x.repeat(ctx, call)
+		var ae *ecs.Error
+		if errors.As(err, &ae) && ae.StatusCode == http.StatusConflict {
+			// 409: the server is not in a state to do it, perhaps because
+			// it is already there (an earlier attempt went through).
+			err = nil
 		}
-		fail.add(name, id, fmt.Sprintf("the server is %s, not %s", status, want))
+		if err != nil {
+			return fail, err
+		}
+		grace := x.r.e.o.Now().Add(3 * x.r.e.waitOptions(x.op.Kind).Expected)
+		s, err := x.r.waitServer(ctx, x.op, id, func(s *ecs.Server) bool {
+			return s == nil || !transitional(s) && (s.Status == want || x.r.e.o.Now().After(grace))
+		})
+		switch {
+		case err != nil:
+			fail.add(name, id, err.Error())
+			return fail, nil
+		case s == nil:
+			fail.add(name, id, "the server is gone")
+			return fail, nil
+		case s.Status == want:
+			return fail, nil
+		case s.Status == ecs.StatusError:
+			fail.add(name, id, "the server went to status ERROR")
+			return fail, nil
+		}
+		why := fmt.Sprintf("the server is still %s: the cloud did not carry out the %s", s.Status, x.op.Kind)
+		if !x.retry(ctx, why) {
+			fail.add(name, id, why)
+			return fail, nil
+		}
 	}
-	return fail, nil
 }
 
 // createKeypair creates (or imports) a keypair; a generated private key is
