@@ -162,9 +162,7 @@ func open(cmd string, fleet *spec.Fleet, rf runFlags, io stdio) (*session, bool)
 		s.close()
 		return nil, false
 	}
-	if s.cloud.simulated {
-		opts.TimeScale = simTimeScale
-	}
+	opts.TimeScale = s.cloud.timeScale
 	s.eng = engine.New(opts)
 	onRetry = s.eng.OnRetry
 	s.jrnl, err = engine.OpenJournal(engine.JournalPath(".ecsfleet", fleet.Name))

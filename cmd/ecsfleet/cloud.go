@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +45,9 @@ const cloudEnv = `Cloud (environment):
                       IAM token authentication (HCS_AUTH_URL is the IAM endpoint)
   HCS_CACERT_FILE     PEM file of the CA that signed the endpoints' certificates
   HCS_INSECURE        true or 1 skips TLS verification (test clouds only)
+  ECSFLEET_CLOUD_TIME_SCALE
+                      for a simulator running N times faster than real time
+                      ('ecsfleet sim serve' prints it): job waits shrink to match
 `
 
 // cloud is the API a command talks to: a configured HCS endpoint or the
@@ -54,6 +58,9 @@ type cloud struct {
 	endpoint, iamEndpoint string
 	// simulated is true for the embedded simulator.
 	simulated bool
+	// timeScale is how much faster than real time the cloud runs (1 for
+	// a real cloud): the engine's job waits are divided by it.
+	timeScale float64
 	close     func()
 }
 
@@ -138,7 +145,15 @@ func connect(ctx context.Context, getenv func(string) string, project string, st
 			return nil, err
 		}
 	}
-	return &cloud{client: client, endpoint: endpoint, iamEndpoint: cfg.IAMEndpoint}, nil
+	scale := 1.0
+	if v := getenv("ECSFLEET_CLOUD_TIME_SCALE"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 1 || f > 1e6 {
+			return nil, fmt.Errorf("ECSFLEET_CLOUD_TIME_SCALE=%q is not a number from 1 to 1000000", v)
+		}
+		scale = f
+	}
+	return &cloud{client: client, endpoint: endpoint, iamEndpoint: cfg.IAMEndpoint, timeScale: scale}, nil
 }
 
 // startSim starts the embedded simulator on a free loopback port, its
@@ -170,7 +185,7 @@ func startSim(project string, stderr io.Writer, tune []func(*ecs.Config)) (*clou
 		return nil, fmt.Errorf("cannot connect to the embedded simulator: %w", err)
 	}
 	fmt.Fprintf(stderr, "ecsfleet: no cloud configured (HCS_ECS_ENDPOINT unset); using the embedded simulator, state in %s\n", simStateFile)
-	return &cloud{client: client, endpoint: hs.URL, simulated: true, close: func() { _ = hs.Close() }}, nil
+	return &cloud{client: client, endpoint: hs.URL, simulated: true, timeScale: simTimeScale, close: func() { _ = hs.Close() }}, nil
 }
 
 // reachable checks that endpoint accepts a TCP connection, unless a proxy

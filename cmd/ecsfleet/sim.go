@@ -181,5 +181,8 @@ func printSimInfo(w io.Writer, srv *sim.HTTPServer, cfg sim.Config) {
 		state = cfg.StateFile
 	}
 	fmt.Fprintf(w, "  state:          %s; seed %d; time scale %g\n", state, cfg.Seed, cfg.TimeScale)
+	fmt.Fprintln(w, "Point ecsfleet at it (in another shell):")
+	fmt.Fprintf(w, "  export HCS_ECS_ENDPOINT=%s HCS_PROJECT_ID=%s HCS_ACCESS_KEY=%s HCS_SECRET_KEY=%s ECSFLEET_CLOUD_TIME_SCALE=%g\n",
+		srv.URL, srv.ProjectID, srv.AK, srv.SK, cfg.TimeScale)
 	fmt.Fprintln(w, "Press Ctrl-C to stop.")
 }
