@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -54,7 +56,8 @@ type Event struct {
 	// Targets is how many objects the op touches.
 	Targets int    `json:"targets,omitempty"`
 	JobID   string `json:"job_id,omitempty"`
-	// Done and Total count a job's finished sub-jobs (JobProgress).
+	// Done and Total count a job's finished sub-jobs (JobProgress; an
+	// absent done is 0).
 	Done  int `json:"done,omitempty"`
 	Total int `json:"total,omitempty"`
 	// Failures are the targets that failed, with the cloud's reason.
@@ -100,4 +103,14 @@ type Duration time.Duration
 // MarshalJSON writes seconds with millisecond precision.
 func (d Duration) MarshalJSON() ([]byte, error) {
 	return strconv.AppendFloat(nil, time.Duration(d).Seconds(), 'f', 3, 64), nil
+}
+
+// UnmarshalJSON reads seconds, so a Go consumer can decode the NDJSON.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return fmt.Errorf("duration: want seconds, got %s", b)
+	}
+	*d = Duration(math.Round(f * float64(time.Second)))
+	return nil
 }

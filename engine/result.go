@@ -54,8 +54,11 @@ type ChangeResult struct {
 	Name   string      `json:"name"`
 	Set    string      `json:"set,omitempty"`
 	Status Status      `json:"status"`
-	// Reason is the cloud's reason of a failure, or the blocking op.
+	// Reason is the cloud's reason of a failure (or why it was skipped
+	// when no op blocked it).
 	Reason string `json:"reason,omitempty"`
+	// BlockedBy is the failed op that kept a skipped change from running.
+	BlockedBy string `json:"blocked_by,omitempty"`
 }
 
 // CallStats count the API calls of a run by class, and the cloud's pushback.
@@ -64,7 +67,7 @@ type CallStats struct {
 	Writes int `json:"writes"`
 	Polls  int `json:"polls"`
 	// Retries are transport retries (throttled or transient); Throttled
-	// those of them the cloud throttled.
+	// counts those of them the cloud throttled (a subset of Retries).
 	Retries   int `json:"retries"`
 	Throttled int `json:"throttled"`
 }

@@ -16,8 +16,8 @@ func (r *run) result(before CallStats) *Result {
 	r.mu.Unlock()
 	// What happened to each object, by the name ops know it by.
 	type outcome struct {
-		status Status
-		reason string
+		status            Status
+		reason, blockedBy string
 	}
 	worst := map[string]outcome{}
 	rank := map[Status]int{StatusDone: 0, StatusNotStarted: 1, StatusSkipped: 2, StatusFailed: 3}
@@ -34,16 +34,16 @@ func (r *run) result(before CallStats) *Result {
 			switch {
 			case st.status == StatusFailed && len(st.failures) > 0:
 				if f, ok := st.failures[name]; ok {
-					note(name, outcome{StatusFailed, f.Reason})
+					note(name, outcome{status: StatusFailed, reason: f.Reason})
 				} else {
-					note(name, outcome{StatusDone, ""})
+					note(name, outcome{status: StatusDone})
 				}
 			case st.status == StatusFailed:
-				note(name, outcome{StatusFailed, st.err})
+				note(name, outcome{status: StatusFailed, reason: st.err})
 			case st.status == StatusSkipped:
-				note(name, outcome{StatusSkipped, "blocked by " + st.blockedBy})
+				note(name, outcome{status: StatusSkipped, blockedBy: st.blockedBy})
 			default:
-				note(name, outcome{st.status, ""})
+				note(name, outcome{status: st.status})
 			}
 		}
 	}
@@ -55,7 +55,7 @@ func (r *run) result(before CallStats) *Result {
 		}
 		for _, n := range []string{c.Name, c.LiveName} {
 			if o, ok := worst[n]; ok && n != "" && rank[o.status] > rank[cr.Status] {
-				cr.Status, cr.Reason = o.status, o.reason
+				cr.Status, cr.Reason, cr.BlockedBy = o.status, o.reason, o.blockedBy
 			}
 		}
 		res.Changes = append(res.Changes, cr)

@@ -894,7 +894,11 @@ func resultRows(r *engine.Result) []resultRow {
 	}
 	for _, c := range r.Changes {
 		if c.Status != engine.StatusDone {
-			add(c.Status, kindNoun(c.Kind), string(c.Action), c.Set, c.Reason, c.Name)
+			reason := c.Reason
+			if c.Status == engine.StatusSkipped && c.BlockedBy != "" {
+				reason = c.BlockedBy
+			}
+			add(c.Status, kindNoun(c.Kind), string(c.Action), c.Set, reason, c.Name)
 		}
 	}
 	if len(rows) == 0 {
@@ -944,8 +948,11 @@ func (row resultRow) text(st viewStyle) string {
 		}
 	case engine.StatusSkipped:
 		s += st.warn("skipped")
-		if reason != "" {
+		switch {
+		case strings.HasPrefix(reason, "op-"):
 			s += ", blocked by " + reason
+		case reason != "":
+			s += ": " + reason
 		}
 	case engine.StatusNotStarted:
 		s += "not started"
