@@ -22,14 +22,16 @@ import (
 )
 
 const applyHelp = `Usage: ecsfleet apply -f FILE [--var NAME=VALUE ...] [--auto-approve] [flags]
-       ecsfleet apply PLANFILE
+       ecsfleet apply [--var NAME=VALUE ...] [flags] PLANFILE
 
 Makes the cloud match the fleet file. With -f it reads the cloud, shows the
 plan and asks for confirmation ('yes') on a terminal; --auto-approve skips
 the question, and without a terminal (cron, CI) it is required. With a
 PLANFILE saved by 'ecsfleet plan -out' it applies exactly that plan, without
 asking (it was reviewed), or refuses if the cloud or the fleet file changed
-since it was made.
+since it was made. A saved plan holds no secrets: give the --var and
+--var-file values the fleet file needs again, and give every flag before
+the PLANFILE.
 
 Servers are created, deleted, renamed and resized through the API's batch
 calls; independent changes run at once (--parallelism), disruptive ones in
@@ -65,7 +67,11 @@ carry no mark, so they are left in place and listed.
 
 It shows what it would delete and asks for confirmation ('yes') on a
 terminal; --auto-approve skips the question, and without a terminal it is
-required.
+required. Progress and the closing summary are shown as apply shows them.
+
+Like apply, every call is journaled in .ecsfleet/ before it is made: a run
+that dies is resumed by the next one. Ctrl-C stops starting new deletes
+and waits for those in flight; a second Ctrl-C exits at once.
 
 Flags (written with one dash or two):
 `
