@@ -93,7 +93,7 @@ func New(o Options) *Engine {
 		o.Now = time.Now
 	}
 	o.Rates = o.Rates.withDefaults()
-	return &Engine{o: o, lim: newLimiter(o.Rates, time.Second, o.Now)}
+	return &Engine{o: o, lim: newLimiter(o.Rates, o.Now)}
 }
 
 // SetJournal sets the journal of the next runs (not during a run).
@@ -119,7 +119,7 @@ func (e *Engine) OnRetry(i ecs.RetryInfo) {
 	ev := Event{Kind: Retry, Delay: Duration(i.Delay), Error: i.Err.Error()}
 	if throttled {
 		ev.Kind = Throttled
-		ev.Rate = e.lim.throttled(Writes)
+		ev.Rate = e.lim.throttled()
 	}
 	r.emit(ev)
 }
@@ -153,7 +153,7 @@ func (e *Engine) call(ctx context.Context, c Class, fn func() error) error {
 	e.mu.Unlock()
 	err := fn()
 	if err == nil {
-		e.lim.succeeded(c)
+		e.lim.succeeded()
 	}
 	return err
 }
@@ -457,12 +457,14 @@ func (r *run) runOp(ctx context.Context, st *opState, sem *semaphore.Weighted) {
 func (r *run) finish(st *opState, status Status, errText string, failures map[string]TargetFailure, blockedBy string) {
 	st.status, st.err, st.failures, st.blockedBy = status, errText, failures, blockedBy
 	r.mu.Lock()
+	// An op not started is in no count: Total minus Finished() is what the
+	// views report as not started.
 	switch status {
 	case StatusDone:
 		r.counts.Done++
 	case StatusFailed:
 		r.counts.Failed++
-	default:
+	case StatusSkipped:
 		r.counts.Skipped++
 	}
 	r.mu.Unlock()

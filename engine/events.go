@@ -32,8 +32,8 @@ const (
 	OpSkipped EventKind = "op_skipped"
 	// Retry: a call is retried after a transient failure (Delay, Error).
 	Retry EventKind = "retry"
-	// Throttled: the cloud throttled a call; the engine slows down (Delay,
-	// Rate is the new write rate in calls per second).
+	// Throttled: the cloud throttled a call; the engine slows down (Delay;
+	// Rate is the engine's new rate of calls per second, all classes).
 	Throttled EventKind = "throttled"
 	// Interrupted: the run was asked to stop; no new op starts.
 	Interrupted EventKind = "interrupted"
@@ -67,7 +67,7 @@ type Event struct {
 	BlockedBy string `json:"blocked_by,omitempty"`
 	// Delay is the wait before a retry.
 	Delay Duration `json:"delay,omitempty"`
-	// Rate is the write rate after a throttle (calls per second).
+	// Rate is the engine's call rate after a throttle (calls per second).
 	Rate float64 `json:"rate,omitempty"`
 	// Message is free text for Resumed and Interrupted.
 	Message string `json:"message,omitempty"`

@@ -34,13 +34,21 @@ func newCloud(t testing.TB, opts ...func(*sim.Config)) *cloud {
 	cl.eng = New(Options{TimeScale: hs.Sim.Config().TimeScale, RetryBase: time.Millisecond, Dir: cl.dir,
 		Rates:  Rates{Reads: 5000, Writes: 5000, Polls: 5000},
 		Events: func(ev Event) { cl.mu.Lock(); cl.events = append(cl.events, ev); cl.mu.Unlock() }})
+	cl.c = cl.clientWithHook(t)
+	return cl
+}
+
+// clientWithHook is a client of the simulator that reports its retries to
+// the cloud's engine, as the CLI wires it.
+func (cl *cloud) clientWithHook(t testing.TB) *ecs.Client {
+	t.Helper()
+	hs := cl.hs
 	c, err := ecs.New(ecs.Config{Endpoint: hs.URL, ProjectID: hs.ProjectID, AccessKey: hs.AK, SecretKey: hs.SK,
 		Retry: ecs.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}, OnRetry: cl.eng.OnRetry})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cl.c = c
-	return cl
+	return c
 }
 
 func testLookup(string) (string, bool) { return "Sim-Passw0rd!x", true }
