@@ -118,3 +118,44 @@ func TestDestroyDeletesOnlyWhatTheFleetOwns(t *testing.T) {
 		t.Fatal("destroying shop changed fleet other")
 	}
 }
+
+// A destroy names the fleet's shared volume in its plan, detaches it and
+// deletes it explicitly: nothing goes unannounced with its last server.
+func TestDestroyListsAndDeletesTheSharedVolume(t *testing.T) {
+	cl := newCloud(t)
+	f := loadFleet(t, webFleet+`
+volumes:
+  - name: shop-shared
+    size: 10
+    type: SSD
+    attach_to: [db]
+`)
+	cl.mustConverge(t, f, cl.apply(t, f))
+	p := cl.plan(t, plan.ForDestroy(f))
+	kinds := p.CallsByKind()
+	if kinds[plan.OpDeleteVolume] != 1 || kinds[plan.OpDetachVolume] != 2 {
+		t.Fatalf("destroy plan calls %v: want the shared volume detached from both db servers and deleted", kinds)
+	}
+	deleted := false
+	for _, c := range p.Changes {
+		deleted = deleted || (c.Kind == plan.KindVolume && c.Action == plan.Delete && c.Name == "shop-shared")
+	}
+	if !deleted {
+		t.Fatal("the destroy plan does not list the shared volume's deletion")
+	}
+	cl.eng.o.Fleet = f
+	res, err := cl.eng.Apply(context.Background(), cl.c, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl.mustConverge(t, plan.ForDestroy(f), res)
+	vs, err := cl.c.ListVolumes(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vs {
+		if v.Metadata["ecsfleet"] == "shop" {
+			t.Fatalf("volume %s of the fleet survived the destroy", v.Name())
+		}
+	}
+}

@@ -61,8 +61,17 @@ func snapshotFingerprints(f *spec.Fleet, snap *Snapshot) []Fingerprint {
 				Attrs: map[string]string{"policies": strings.Join(g.Policies, ","), "members": shortHash(sorted(g.Members)...)}})
 		}
 	}
+	volumes := map[string]bool{}
+	for _, v := range f.Volumes {
+		volumes[v.Name] = true
+	}
 	for i := range snap.Volumes {
 		v := &snap.Volumes[i]
+		// The fleet's volumes and those with a name it uses; not every
+		// disk of the project.
+		if !volumes[volumeName(v)] && v.Metadata[spec.OwnerTagKey] != f.Name {
+			continue
+		}
 		fps = append(fps, Fingerprint{Kind: KindVolume, ID: v.ID, Name: volumeName(v),
 			Attrs: map[string]string{"status": v.Status, "size": strconv.Itoa(int(v.Size)), "attachments": shortHash(attachmentIDs(v)...)}})
 	}

@@ -49,7 +49,7 @@ type Snapshot struct {
 	Groups   []ecs.ServerGroup
 	Images   []ecs.Image
 	Subnets  []ecs.Subnet
-	// Volumes is read only when the fleet has shared volumes.
+	// Volumes are every volume of the project (the fleet's are marked).
 	Volumes []ecs.Volume
 	// Reads is the number of read calls made, by endpoint label.
 	Reads map[string]int
@@ -93,11 +93,12 @@ func ReadSnapshot(ctx context.Context, r Reader, f *spec.Fleet) (*Snapshot, erro
 	g.Go(readInto(ctx, s, "subnets", "subnets", &s.Subnets, func(ctx context.Context) ([]ecs.Subnet, error) {
 		return r.ListSubnets(ctx, "")
 	}))
-	if len(f.Volumes) > 0 {
-		g.Go(readInto(ctx, s, "volumes", "volumes", &s.Volumes, func(ctx context.Context) ([]ecs.Volume, error) {
-			return r.ListVolumes(ctx, true)
-		}))
-	}
+	// Volumes are read even when the file names none: a volume the fleet
+	// marked and the file dropped must be detached and deleted in the plan,
+	// not taken away unannounced by the delete of its last server.
+	g.Go(readInto(ctx, s, "volumes", "volumes", &s.Volumes, func(ctx context.Context) ([]ecs.Volume, error) {
+		return r.ListVolumes(ctx, true)
+	}))
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
