@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -134,5 +135,31 @@ func TestErrorServersReplaced(t *testing.T) {
 	}
 	if metaAfterCreate != 3 {
 		t.Fatalf("%d metadata writes follow the replacement create, want 3 (one per member)", metaAfterCreate)
+	}
+}
+
+// A plan that would delete or replace a member of a set with
+// prevent_destroy is refused, at the set, with how to go on.
+func TestPreventDestroyRefusesTheDelete(t *testing.T) {
+	cl := newCloud(t)
+	src := `
+name: guarded
+defaults: {availability_zone: az1.dc1, vpc: vpc-default, image: Ubuntu 22.04 server 64bit, flavor: s6.small.1, root_volume: {type: SSD}, security_groups: [default]}
+servers:
+  - name: db
+    count: COUNT
+    prevent_destroy: true
+    nics: [{subnet: subnet-db}]
+`
+	f := loadFleet(t, "fleet.yaml", strings.Replace(src, "COUNT", "3", 1))
+	cl.execute(t, f, cl.plan(t, f))
+	f = loadFleet(t, "fleet.yaml", strings.Replace(src, "COUNT", "2", 1))
+	_, err := Make(context.Background(), cl.c, f, Options{Now: fixedNow})
+	var probs Problems
+	if !errors.As(err, &probs) || len(probs) != 1 || !strings.Contains(probs[0].Msg, "prevent_destroy") || !strings.Contains(probs[0].Msg, "db-0003") {
+		t.Fatalf("err = %v, want one problem naming prevent_destroy and db-0003", err)
+	}
+	if probs[0].Pos.Line != 5 {
+		t.Fatalf("the problem is at %s, want the set (line 5)", probs[0].Pos)
 	}
 }

@@ -91,6 +91,9 @@ func makeFrom(ctx context.Context, r Reader, f *spec.Fleet, snap *Snapshot, o Op
 	c.compile()
 	p.Ops = c.ops
 	p.Changes = pl.buildChanges()
+	if err := preventDestroy(f, p.Changes); err != nil {
+		return nil, err
+	}
 	p.Warnings = pl.warns
 	p.Summary = summarize(p)
 	p.Summary.Calls.Read = snap.TotalReads()
@@ -313,4 +316,20 @@ func (pl *planner) checkQuotas(instances, cores, ram int) {
 	check("instances", int(l.TotalInstancesUsed), instances, int(l.MaxTotalInstances))
 	check("cores", int(l.TotalCoresUsed), cores, int(l.MaxTotalCores))
 	check("MB of RAM", int(l.TotalRAMUsed), ram, int(l.MaxTotalRAMSize))
+}
+
+// preventDestroy refuses a plan that deletes or replaces a member of a set
+// the file protects with prevent_destroy.
+func preventDestroy(f *spec.Fleet, changes []Change) error {
+	var ps problems
+	for _, c := range changes {
+		if c.Kind != KindServer || (c.Action != Delete && c.Action != Replace) {
+			continue
+		}
+		if s := f.ServerSet(c.Set); s != nil && s.PreventDestroy {
+			ps.add(s.Pos, "remove prevent_destroy from the set first, if destroying it is really meant",
+				"server set %q has prevent_destroy, but the plan would %s %s (%s)", s.Name, c.Action, c.Name, c.Reason)
+		}
+	}
+	return ps.err()
 }
