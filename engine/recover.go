@@ -31,7 +31,6 @@ func (e *Engine) Recover(ctx context.Context, c Cloud, j *Journal, fleet string)
 		if call.JobID == "" {
 			continue
 		}
-		jobs++
 		job, err := e.pollJob(ctx, c, call.Kind, call.JobID, nil)
 		if err != nil {
 			if ecs.IsNotFound(err) {
@@ -39,6 +38,7 @@ func (e *Engine) Recover(ctx context.Context, c Cloud, j *Journal, fleet string)
 			}
 			return "", fmt.Errorf("resuming: waiting for job %s of the interrupted run: %w", call.JobID, err)
 		}
+		jobs++
 		if job != nil && job.Status == ecs.JobFail {
 			failed++
 		}

@@ -49,10 +49,6 @@ func (r *run) result(before CallStats) *Result {
 	}
 	for _, c := range r.p.Changes {
 		cr := ChangeResult{Kind: c.Kind, Action: c.Action, Name: c.Name, Set: c.Set, Status: StatusDone}
-		if c.Action == plan.Adopt {
-			cr.Status = StatusSkipped
-			cr.Reason = "adoption needs --adopt"
-		}
 		for _, n := range []string{c.Name, c.LiveName} {
 			if o, ok := worst[n]; ok && n != "" && rank[o.status] > rank[cr.Status] {
 				cr.Status, cr.Reason, cr.BlockedBy = o.status, o.reason, o.blockedBy

@@ -526,7 +526,11 @@ func (c *compiler) extras() {
 	}
 	sort.Strings(order)
 	for _, set := range order {
-		c.deleteServers(set, bySet[set], fmt.Sprintf("delete %d server(s) the fleet file no longer names", len(bySet[set])))
+		why := fmt.Sprintf("delete %d server(s) the fleet file no longer names", len(bySet[set]))
+		if c.pl.destroy {
+			why = fmt.Sprintf("delete %d server(s) of set %s (destroy)", len(bySet[set]), set)
+		}
+		c.deleteServers(set, bySet[set], why)
 	}
 }
 
@@ -572,7 +576,7 @@ func (c *compiler) sharedVolumes() {
 			}
 		}
 		c.add(Op{Kind: OpDeleteVolume, Targets: []Target{{Name: v.name, ID: v.id}}, DependsOn: deps,
-			Args: OpArgs{ObjectID: v.id, ObjectName: v.name}, Why: "delete shared volume " + v.name + " (not in the fleet file)"})
+			Args: OpArgs{ObjectID: v.id, ObjectName: v.name}, Why: "delete shared volume " + v.name + " (" + v.reason + ")"})
 	}
 }
 

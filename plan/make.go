@@ -20,6 +20,9 @@ type Options struct {
 	Now func() time.Time
 	// Model is the cloud model of the estimate; zero means DefaultModel.
 	Model CloudModel
+	// Destroy says f is ForDestroy's fleet: the reasons say "destroy"
+	// rather than "not in the fleet file".
+	Destroy bool
 }
 
 // Make reads the live cloud and computes the plan that makes it match f.
@@ -36,7 +39,8 @@ func Make(ctx context.Context, r Reader, f *spec.Fleet, o Options) (*Plan, error
 
 // planner holds one planning run.
 type planner struct {
-	f    *spec.Fleet
+	f       *spec.Fleet
+	destroy bool
 	snap *Snapshot
 	// servers are the snapshot's owned servers, converted once, in the
 	// snapshot's order (by id); live finds them by id.
@@ -54,7 +58,7 @@ type planner struct {
 }
 
 func makeFrom(ctx context.Context, r Reader, f *spec.Fleet, snap *Snapshot, o Options) (*Plan, error) {
-	pl := &planner{f: f, snap: snap, sets: map[string]*desiredSet{}, members: map[string][]*memberChange{}}
+	pl := &planner{f: f, destroy: o.Destroy, snap: snap, sets: map[string]*desiredSet{}, members: map[string][]*memberChange{}}
 	res := &resolver{f: f, snap: snap, probs: &pl.probs}
 	for i := range f.Servers {
 		s := &f.Servers[i]
@@ -121,7 +125,10 @@ func (pl *planner) diffServers() {
 		}
 		if pl.sets[set] == nil {
 			reason := "not in the fleet file"
-			if set != "" {
+			switch {
+			case pl.destroy:
+				reason = "destroy"
+			case set != "":
 				reason = fmt.Sprintf("server set %q is not in the fleet file", set)
 			}
 			pl.extras = append(pl.extras, extra{l, reason})

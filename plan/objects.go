@@ -170,8 +170,11 @@ func (pl *planner) diffVolumes() {
 	for i := range pl.snap.Volumes {
 		v := &pl.snap.Volumes[i]
 		if pl.ownedVolume(v) && !named[volumeName(v)] {
-			oc.volumes = append(oc.volumes, objectChange{kind: KindVolume, action: Delete, name: volumeName(v), id: v.ID,
-				reason: "not in the fleet file"})
+			reason := "not in the fleet file"
+			if pl.destroy {
+				reason = "destroy"
+			}
+			oc.volumes = append(oc.volumes, objectChange{kind: KindVolume, action: Delete, name: volumeName(v), id: v.ID, reason: reason})
 			for _, l := range pl.servers {
 				if l.hasVolume(v.ID) {
 					oc.detach = append(oc.detach, detachment{volumeID: v.ID, volume: volumeName(v), server: l, reason: "the volume is deleted"})

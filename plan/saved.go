@@ -75,7 +75,7 @@ type SavedError struct {
 }
 
 func (e *SavedError) Error() string {
-	return fmt.Sprintf("%s is not a usable saved plan: %s; make a new one with 'ecsfleet plan -f FLEET_FILE -out %s'", e.Path, e.Why, e.Path)
+	return fmt.Sprintf("%s is not a usable saved plan: %s; make a new one with 'ecsfleet plan -f FLEET_FILE -out PLANFILE' (a fleet file is given with -f)", e.Path, e.Why)
 }
 
 // ReadSaved reads and checks a saved plan.

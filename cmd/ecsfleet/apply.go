@@ -92,6 +92,7 @@ type runFlags struct {
 	parallelism int
 	asJSON      bool
 	noColor     bool
+	adopt       bool
 }
 
 func (rf *runFlags) register(fs *flag.FlagSet) {
@@ -99,6 +100,16 @@ func (rf *runFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&rf.parallelism, "parallelism", 10, "at most `N` changes (API calls or batch jobs) in flight at once")
 	fs.BoolVar(&rf.asJSON, "json", false, "print progress and the result as NDJSON events (implies no question: needs --auto-approve)")
 	fs.BoolVar(&rf.noColor, "no-color", false, "never color the output")
+	fs.BoolVar(&rf.adopt, "adopt", false, "use keypairs, server groups and volumes with the fleet's names that the fleet does not own (the plan marks them '?')")
+}
+
+// check refuses flag values that cannot work.
+func (rf *runFlags) check(cmd string, io stdio) bool {
+	if rf.parallelism < 1 {
+		fmt.Fprintf(io.err, "ecsfleet %s: --parallelism must be at least 1, got %d\n", cmd, rf.parallelism)
+		return false
+	}
+	return true
 }
 
 func runApply(args []string, io stdio) int {
@@ -110,14 +121,30 @@ func runApply(args []string, io stdio) int {
 	if code, ok := parseFlags(fs, args, io, applyHelp, fmt.Sprintf(applyFooter, cloudEnv)); !ok {
 		return code
 	}
+	// Flags may follow the PLANFILE too (apply q.plan --json).
+	var planFile string
+	if fs.NArg() >= 1 {
+		planFile = fs.Arg(0)
+		if code, ok := parseFlags(fs, fs.Args()[1:], io, applyHelp, fmt.Sprintf(applyFooter, cloudEnv)); !ok {
+			return code
+		}
+		if fs.NArg() > 0 {
+			fmt.Fprintln(io.err, "ecsfleet apply: give one saved PLANFILE (or -f FILE), not more")
+			return exitError
+		}
+	}
+	if !rf.check("apply", io) {
+		return exitError
+	}
 	switch {
-	case fs.NArg() > 1:
-		return tooManyArgs("apply", io)
-	case fs.NArg() == 1 && ff.file != "":
+	case planFile == "" && ff.file == "":
+		fmt.Fprintln(io.err, "ecsfleet apply: give the fleet with -f FILE, or a saved PLANFILE from 'ecsfleet plan -out' (run 'ecsfleet apply -h' for the flags)")
+		return exitError
+	case planFile != "" && ff.file != "":
 		fmt.Fprintln(io.err, "ecsfleet apply: give either -f FILE or a saved PLANFILE, not both")
 		return exitError
-	case fs.NArg() == 1:
-		return applySaved(fs.Arg(0), ff, rf, io)
+	case planFile != "":
+		return applySaved(planFile, ff, rf, io)
 	}
 	return execute("apply", ff, rf, io, false)
 }
@@ -133,6 +160,9 @@ func runDestroy(args []string, io stdio) int {
 	}
 	if fs.NArg() > 0 {
 		return tooManyArgs("destroy", io)
+	}
+	if !rf.check("destroy", io) {
+		return exitError
 	}
 	return execute("destroy", ff, rf, io, true)
 }
@@ -243,6 +273,18 @@ func execute(cmd string, ff fleetFlags, rf runFlags, io stdio, destroy bool) int
 		fmt.Fprintf(io.err, "ecsfleet %s: there is no terminal to confirm on; review the changes with 'ecsfleet plan' and run again with --auto-approve\n", cmd)
 		return exitError
 	}
+	if destroy {
+		var guarded []string
+		for _, set := range fleet.Servers {
+			if set.PreventDestroy {
+				guarded = append(guarded, fmt.Sprintf("%s (%s)", set.Name, set.Pos))
+			}
+		}
+		if len(guarded) > 0 {
+			fmt.Fprintf(io.err, "ecsfleet destroy: refused: server sets with prevent_destroy: %s; remove prevent_destroy from them first if destroying is really meant\n", strings.Join(guarded, ", "))
+			return exitError
+		}
+	}
 	s, ok := open(cmd, fleet, rf, io)
 	if !ok {
 		return exitError
@@ -257,7 +299,7 @@ func execute(cmd string, ff fleetFlags, rf runFlags, io stdio, destroy bool) int
 	if project == "" {
 		project = s.cloud.client.ProjectID()
 	}
-	p, err := plan.Make(s.ctx, s.cloud.client, target, plan.Options{FleetHash: hex.EncodeToString(sum[:]), Project: project})
+	p, err := plan.Make(s.ctx, s.cloud.client, target, plan.Options{FleetHash: hex.EncodeToString(sum[:]), Project: project, Destroy: destroy})
 	if err != nil {
 		var probs plan.Problems
 		switch {
@@ -272,6 +314,16 @@ func execute(cmd string, ff fleetFlags, rf runFlags, io stdio, destroy bool) int
 	}
 	p.FleetFile = ff.file
 	color := !rf.noColor && useColor(io.out)
+	if destroy && len(p.Ops) == 0 {
+		if rf.asJSON {
+			return s.emptyResult()
+		}
+		fmt.Fprintf(io.out, "Nothing to destroy: no server or volume in the cloud carries the mark of fleet %s.\n", fleet.Name)
+		if kept := plan.Kept(fleet); len(kept) > 0 {
+			fmt.Fprintf(io.out, "Kept (they carry no ownership mark; delete them by hand if no longer wanted): %s\n", strings.Join(kept, ", "))
+		}
+		return exitOK
+	}
 	if !rf.asJSON {
 		if err := plan.RenderText(io.out, p, plan.TextOptions{Color: color}); err != nil {
 			fmt.Fprintf(io.err, "ecsfleet %s: cannot render the plan: %v\n", cmd, err)
@@ -284,7 +336,13 @@ func execute(cmd string, ff fleetFlags, rf runFlags, io stdio, destroy bool) int
 		}
 	}
 	if len(p.Ops) == 0 {
+		if rf.asJSON {
+			return s.emptyResult()
+		}
 		return exitOK // the plan said "No changes"
+	}
+	if !adoptionAllowed(p, rf, io, cmd) {
+		return exitError
 	}
 	if !rf.autoApprove && !confirm(io, cmd, p) {
 		fmt.Fprintf(io.out, "%s cancelled; nothing was changed.\n", title(cmd))
@@ -320,15 +378,21 @@ func applySaved(path string, ff fleetFlags, rf runFlags, io stdio) int {
 	}
 	if err != nil {
 		if errors.Is(err, plan.ErrStale) {
-			fmt.Fprintf(io.err, "ecsfleet apply: the saved plan %s is stale: %v\nMake a new plan: ecsfleet plan -f %s -out %s\n", path, err, p.FleetFile, path)
+			fmt.Fprintf(io.err, "ecsfleet apply: the saved plan %s cannot be applied: %v\nMake a new plan: ecsfleet plan -f %s -out %s (with the same --var flags)\n", path, err, p.FleetFile, path)
 		} else {
 			fmt.Fprintf(io.err, "ecsfleet apply: %s\n", s.cloud.explain(err))
 		}
 		return exitError
 	}
 	if len(p.Ops) == 0 {
+		if rf.asJSON {
+			return s.emptyResult()
+		}
 		fmt.Fprintf(io.out, "Nothing to do: the saved plan %s changes nothing.\n", path)
 		return exitOK
+	}
+	if !adoptionAllowed(p, rf, io, "apply") {
+		return exitError
 	}
 	return s.apply(p)
 }
@@ -407,4 +471,29 @@ func title(cmd string) string { return strings.ToUpper(cmd[:1]) + cmd[1:] }
 func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// adoptionAllowed refuses a plan that uses objects the fleet does not own,
+// unless --adopt says they are the fleet's to use.
+func adoptionAllowed(p *plan.Plan, rf runFlags, io stdio, cmd string) bool {
+	if rf.adopt || p.Summary.Adopt == 0 {
+		return true
+	}
+	var names []string
+	for _, c := range p.Changes {
+		if c.Action == plan.Adopt {
+			names = append(names, fmt.Sprintf("%s %s", strings.ReplaceAll(string(c.Kind), "_", " "), c.Name))
+		}
+	}
+	fmt.Fprintf(io.err, "ecsfleet %s: refused: the plan would use %s, which the fleet does not own (marked '?'); if they are the fleet's, run again with --adopt\n", cmd, strings.Join(names, ", "))
+	return false
+}
+
+// emptyResult prints the result of a run with nothing to do, for --json.
+func (s *session) emptyResult() int {
+	if err := renderResultJSON(s.io.out, &engine.Result{}); err != nil {
+		fmt.Fprintf(s.io.err, "ecsfleet %s: %v\n", s.cmd, err)
+		return exitError
+	}
+	return exitOK
 }

@@ -31,8 +31,8 @@ the live catalogue (images, flavors, availability zones, VPCs, security
 groups, quotas): a name the cloud lacks is an error at its file:line.
 
 -out saves the plan (mode 0600, checksummed) for review with 'ecsfleet show'
-and, once 'ecsfleet apply' lands (the next release), to be applied exactly
-as reviewed, or refused if the cloud changed in between.
+and for 'ecsfleet apply PLANFILE', which applies it exactly as reviewed, or
+refuses it if the fleet file or the cloud changed in between.
 
 The text is colored on a terminal unless NO_COLOR is set or --no-color is
 given; --json (for machines, with format_version) and --markdown (for a
@@ -131,8 +131,15 @@ func runPlan(args []string, io stdio) int {
 // checkOut says why a plan could not be saved at path, if it can tell
 // beforehand: its directory is missing, or path is a directory.
 func checkOut(path string) error {
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return errors.New("is a directory; give a file name")
+	if st, err := os.Stat(path); err == nil {
+		if st.IsDir() {
+			return errors.New("is a directory; give a file name")
+		}
+		// Only a saved plan is ever overwritten: not a fleet file given
+		// by mistake, nor anything else.
+		if _, err := plan.ReadSaved(path); err != nil {
+			return errors.New("exists and is not a saved plan; ecsfleet does not overwrite it: give another file name")
+		}
 	}
 	dir := filepath.Dir(path)
 	st, err := os.Stat(dir)
