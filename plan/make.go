@@ -41,7 +41,7 @@ func Make(ctx context.Context, r Reader, f *spec.Fleet, o Options) (*Plan, error
 type planner struct {
 	f       *spec.Fleet
 	destroy bool
-	snap *Snapshot
+	snap    *Snapshot
 	// servers are the snapshot's owned servers, converted once, in the
 	// snapshot's order (by id); live finds them by id.
 	servers []*liveServer
