@@ -69,7 +69,7 @@ func totalCalls(s *sim.Sim) int {
 }
 
 // TestReadCalls10k: the snapshot of a 10,000-server fleet takes 10 list
-// pages and 4 catalogue lists, measured by the simulator's own call
+// pages and 5 other lists (keypairs, groups, images, subnets, volumes), measured by the simulator's own call
 // statistics, with and without 1% drift.
 func TestReadCalls10k(t *testing.T) {
 	if testing.Short() {
