@@ -23,9 +23,10 @@ import (
 // the working directory, so plan → apply → plan sees one cloud.
 var simStateFile = filepath.Join(".ecsfleet", "sim-state.json")
 
-// simTimeScale runs the embedded simulator's jobs 1000 times faster than
-// the documented durations: a 60 s create takes 60 ms.
-const simTimeScale = 1000
+// simTimeScale runs the embedded simulator's jobs 100 times faster than
+// the documented durations: a 60 s create takes 0.6 s, so the quickstart
+// finishes in about a second and its progress can be watched.
+const simTimeScale = 100
 
 // reachTimeout bounds the check that the endpoint answers at all, so an
 // unreachable cloud fails in seconds instead of after the client's retries
