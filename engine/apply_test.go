@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecsfleet/ecsfleet/ecs/sim"
 	"github.com/ecsfleet/ecsfleet/plan"
 )
 
@@ -156,6 +157,38 @@ volumes:
 	for _, v := range vs {
 		if v.Metadata["ecsfleet"] == "shop" {
 			t.Fatalf("volume %s of the fleet survived the destroy", v.Name())
+		}
+	}
+}
+
+// When the cloud fails a create's sub-jobs, exactly those members fail,
+// with the cloud's reason, and only the ops for them are skipped.
+func TestFailedSubJobsFailTheirServersOnly(t *testing.T) {
+	cl := newCloud(t, func(c *sim.Config) { c.Faults.SubJobFail = 1; c.Faults.FailErrorCode = "Ecs.0999" })
+	f := loadFleet(t, webFleet)
+	res := cl.apply(t, f)
+	if res.OK() {
+		t.Fatal("the run is OK although every sub-job failed")
+	}
+	failed := 0
+	for _, c := range res.Changes {
+		if c.Kind != plan.KindServer {
+			continue
+		}
+		if c.Status != StatusFailed || !strings.Contains(c.Reason, "Ecs.0999") {
+			t.Fatalf("%s: %s %q, want failed with the cloud's code", c.Name, c.Status, c.Reason)
+		}
+		failed++
+	}
+	if failed != 6 {
+		t.Fatalf("%d server changes failed, want 6", failed)
+	}
+	for _, o := range res.Ops {
+		if o.Kind == plan.OpUpdateMetadata && o.Status != StatusSkipped {
+			t.Fatalf("%s (%s) is %s, want skipped: its server was not created", o.ID, o.Why, o.Status)
+		}
+		if o.Kind == plan.OpCreateKeypair && o.Status != StatusDone {
+			t.Fatalf("the keypair (no job) is %s", o.Status)
 		}
 	}
 }

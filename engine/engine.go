@@ -361,7 +361,7 @@ func (r *run) execute(ctx context.Context) *Result {
 		}
 	}()
 	r.journal(Record{Type: RecRun, Fleet: r.p.Fleet, Note: fmt.Sprintf("%d ops", len(r.ops))})
-	r.emit(Event{Kind: RunStarted, Estimate: Duration(r.p.Estimate.Duration())})
+	r.emit(Event{Kind: RunStarted, Estimate: Duration(r.e.scaled(r.p.Estimate.Duration()))})
 	sem := semaphore.NewWeighted(int64(r.e.o.Parallelism))
 	var wg sync.WaitGroup
 	for _, st := range r.ops {

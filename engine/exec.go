@@ -525,10 +525,14 @@ func (x *opRun) waitJob(ctx context.Context, jr *ecs.JobResponse, ids []string) 
 	}
 	if strings.EqualFold(job.Status, ecs.JobFail) {
 		// A failed job without per-server results failed for all of them.
+		why := jobReason(string(job.ErrorCode), string(job.FailReason), job)
 		for _, id := range ids {
 			if !seen[id] {
-				fail.add(x.nameOf(id), id, jobReason(string(job.ErrorCode), string(job.FailReason), job))
+				fail.add(x.nameOf(id), id, why)
 			}
+		}
+		if len(ids) == 0 && len(results) == 0 {
+			fail.add("", "", why) // a create: its members are matched by name later
 		}
 	}
 	return fail, nil
