@@ -78,14 +78,14 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 
 func mdWarnings(b *bytes.Buffer, ws []string) {
 	for _, m := range ws {
-		fmt.Fprintf(b, "\n> **Warning:** %s\n", mdText(clean(m)))
+		fmt.Fprintf(b, "\n> **Warning:** %s\n", mdText(Clean(m)))
 	}
 }
 
 // mdGroupTitle is a group's title inside <summary> (HTML, not Markdown).
 func mdGroupTitle(g group) string {
 	if g.kind == KindServer && g.set != "" {
-		return "server set <code>" + html.EscapeString(clean(g.set)) + "</code>"
+		return "server set <code>" + html.EscapeString(Clean(g.set)) + "</code>"
 	}
 	return html.EscapeString(g.title)
 }

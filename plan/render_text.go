@@ -95,7 +95,7 @@ func writeWarnings(b *bytes.Buffer, ws []string, st textStyle) {
 	}
 	b.WriteString("\n")
 	for _, m := range ws {
-		fmt.Fprintf(b, "%s %s\n", st.warn("Warning:"), clean(m))
+		fmt.Fprintf(b, "%s %s\n", st.warn("Warning:"), Clean(m))
 	}
 }
 
@@ -168,7 +168,7 @@ func callsLine(ops []Op) string {
 	}
 	parts := make([]string, 0, len(order))
 	for _, a := range order {
-		s := fmt.Sprintf("%s ×%d", clean(string(a.kind)), a.n)
+		s := fmt.Sprintf("%s ×%d", Clean(string(a.kind)), a.n)
 		if a.maxWave > 1 {
 			s += fmt.Sprintf(" (%d waves)", a.maxWave)
 		}
@@ -202,7 +202,7 @@ func destroyList(cs []Change) string {
 		if c.Kind == KindServer {
 			servers = append(servers, c.Name)
 		} else {
-			others = append(others, clean(displayName(c)))
+			others = append(others, Clean(displayName(c)))
 		}
 	}
 	var parts []string
@@ -230,7 +230,7 @@ func replaceList(cs []Change) string {
 	for _, r := range reasons {
 		s := collapseNames(names[r])
 		if r != "" {
-			s += " (" + clean(r) + ")"
+			s += " (" + Clean(r) + ")"
 		}
 		parts = append(parts, s)
 	}
@@ -295,7 +295,7 @@ func groupTitle(c Change) string {
 		}
 		return "server set " + strconv.Quote(c.Set)
 	}
-	return clean(string(c.Kind))
+	return Clean(string(c.Kind))
 }
 
 // changeKey is equal for two changes a reader cannot tell apart once the
@@ -392,7 +392,7 @@ func (r row) lines() []dline {
 		notes = append(notes, "live name "+strconv.Quote(c.LiveName))
 	}
 	if len(notes) > 0 {
-		head += "  (" + clean(strings.Join(notes, "; ")) + ")"
+		head += "  (" + Clean(strings.Join(notes, "; ")) + ")"
 	}
 	out := []dline{{mark: c.Action.Symbol(), body: head}}
 	for _, a := range c.Attrs {
@@ -407,7 +407,7 @@ func (r row) lines() []dline {
 // Values of tags and metadata keys are quoted, others are not unless they
 // would not print on one line.
 func attrLines(a AttrDiff) []dline {
-	path := clean(a.Path)
+	path := Clean(a.Path)
 	note := ""
 	switch a.Impact {
 	case Replacing:
@@ -459,10 +459,10 @@ func scalar(s string) string {
 // character other than tab.
 func unsafeRune(r rune) bool { return unicode.IsControl(r) && r != '\t' }
 
-// clean makes text from the plan safe to print: a control character (an
-// escape sequence in a name, a reason or a warning) is shown escaped, never
-// sent to the terminal.
-func clean(s string) string {
+// Clean makes text from the plan or the cloud safe to print: a control
+// character (an escape sequence in a name, a reason or a warning) is shown
+// escaped, never sent to the terminal.
+func Clean(s string) string {
 	if !strings.ContainsFunc(s, unsafeRune) {
 		return s
 	}
@@ -503,7 +503,7 @@ func lineDiff(old, new string, context int) []dline {
 			if s == "" {
 				continue
 			}
-			all = append(all, dline{depth: 4, mark: mark, body: clean(strings.TrimSuffix(s, "\n")), whole: true})
+			all = append(all, dline{depth: 4, mark: mark, body: Clean(strings.TrimSuffix(s, "\n")), whole: true})
 		}
 	}
 	keep := make([]bool, len(all))
@@ -568,12 +568,16 @@ func natLess(a, b string) bool {
 	return a < b
 }
 
-// collapseNames lists names sorted and without repeats, runs of three or
-// more consecutive members of one prefix collapsed into a range:
-// "web-0001..web-0040, web-0042, web-0043, db". Two numbers are consecutive
-// when they are written alike: the same width (web-0009, web-0010) or both
-// without leading zeros (web-9, web-10).
-func collapseNames(names []string) string {
+// collapseNames is NameRanges joined with commas.
+func collapseNames(names []string) string { return strings.Join(NameRanges(names), ", ") }
+
+// NameRanges lists names sorted and without repeats, runs of three or more
+// consecutive members of one prefix collapsed into a range:
+// ["web-0001..web-0040", "web-0042", "web-0043", "db"]. Two numbers are
+// consecutive when they are written alike: the same width (web-0009,
+// web-0010) or both without leading zeros (web-9, web-10). Every name is
+// Clean.
+func NameRanges(names []string) []string {
 	sorted := append([]string(nil), names...)
 	sort.SliceStable(sorted, func(i, j int) bool { return natLess(sorted[i], sorted[j]) })
 	sorted = slices.Compact(sorted)
@@ -590,15 +594,15 @@ func collapseNames(names []string) string {
 			j++
 		}
 		if j-i >= 3 {
-			parts = append(parts, clean(sorted[i])+".."+clean(sorted[j-1]))
+			parts = append(parts, Clean(sorted[i])+".."+Clean(sorted[j-1]))
 		} else {
 			for _, s := range sorted[i:j] {
-				parts = append(parts, clean(s))
+				parts = append(parts, Clean(s))
 			}
 		}
 		i = j
 	}
-	return strings.Join(parts, ", ")
+	return parts
 }
 
 // padded reports whether n written in width digits has leading zeros.

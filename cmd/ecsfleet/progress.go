@@ -13,13 +13,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -171,7 +169,7 @@ func (v *plainView) Event(ev engine.Event) {
 		}
 		lines = []string{"run done: " + countsText(ev.Counts)}
 	default:
-		lines = []string{viewClean(string(ev.Kind))}
+		lines = []string{plan.Clean(string(ev.Kind))}
 	}
 	v.write(ev.Elapsed, lines)
 }
@@ -253,11 +251,11 @@ func (b *burst) note(open, close string) string {
 // opText is what an op does, for people: its Why, else its kind and set.
 func opText(ev engine.Event) string {
 	if ev.Why != "" {
-		return viewClean(ev.Why)
+		return plan.Clean(ev.Why)
 	}
-	s := viewClean(string(ev.OpKind))
+	s := plan.Clean(string(ev.OpKind))
 	if ev.Set != "" {
-		s += " of set " + viewClean(ev.Set)
+		s += " of set " + plan.Clean(ev.Set)
 	}
 	return s
 }
@@ -266,11 +264,11 @@ func jobSuffix(ev engine.Event) string {
 	if ev.JobID == "" {
 		return ""
 	}
-	return " (job " + viewClean(ev.JobID) + ")"
+	return " (job " + plan.Clean(ev.JobID) + ")"
 }
 
 func startedLine(ev engine.Event) string {
-	s := viewClean(ev.Op) + " started: " + opText(ev)
+	s := plan.Clean(ev.Op) + " started: " + opText(ev)
 	if ev.Wave > 0 {
 		s += fmt.Sprintf(" (wave %d)", ev.Wave)
 	}
@@ -278,32 +276,32 @@ func startedLine(ev engine.Event) string {
 }
 
 func progressLine(ev engine.Event) string {
-	s := viewClean(ev.Op) + " job"
+	s := plan.Clean(ev.Op) + " job"
 	if ev.JobID != "" {
-		s += " " + viewClean(ev.JobID)
+		s += " " + plan.Clean(ev.JobID)
 	}
 	return s + fmt.Sprintf(": %d/%d sub-jobs done", ev.Done, ev.Total)
 }
 
 func doneLine(ev engine.Event) string {
-	return viewClean(ev.Op) + " done: " + opText(ev) + jobSuffix(ev)
+	return plan.Clean(ev.Op) + " done: " + opText(ev) + jobSuffix(ev)
 }
 
 func skippedLine(ev engine.Event) string {
 	why := "run interrupted"
 	if ev.BlockedBy != "" {
-		why = "blocked by " + viewClean(ev.BlockedBy)
+		why = "blocked by " + plan.Clean(ev.BlockedBy)
 	}
-	return viewClean(ev.Op) + " skipped: " + opText(ev) + " (" + why + ")"
+	return plan.Clean(ev.Op) + " skipped: " + opText(ev) + " (" + why + ")"
 }
 
 // failedLines are an op failure and, under it, its targets by reason (at
 // most maxReasons reasons, each with at most a few name ranges).
 func failedLines(ev engine.Event, st viewStyle, maxReasons int) []string {
-	head := viewClean(ev.Op) + " " + st.bad("failed") + ": " + opText(ev) + jobSuffix(ev)
+	head := plan.Clean(ev.Op) + " " + st.bad("failed") + ": " + opText(ev) + jobSuffix(ev)
 	switch {
 	case ev.Error != "":
-		head += ": " + viewClean(ev.Error)
+		head += ": " + plan.Clean(ev.Error)
 	case len(ev.Failures) > 0 && ev.Targets > 0:
 		head += fmt.Sprintf(": %d of %d targets failed", len(ev.Failures), ev.Targets)
 	}
@@ -318,12 +316,12 @@ func failedLines(ev engine.Event, st viewStyle, maxReasons int) []string {
 			lines = append(lines, fmt.Sprintf("  … and %d more %s with %d other reasons", rest, plural(rest, "target", "targets"), len(groups)-i))
 			break
 		}
-		s := "  - " + joinCapped(nameRanges(g.names), 8)
+		s := "  - " + joinCapped(plan.NameRanges(g.names), 8)
 		if len(g.names) > 1 {
 			s += fmt.Sprintf(" (%d)", len(g.names))
 		}
 		if g.reason != "" {
-			s += ": " + viewClean(g.reason)
+			s += ": " + plan.Clean(g.reason)
 		}
 		lines = append(lines, s)
 	}
@@ -361,7 +359,7 @@ func burstLine(ev engine.Event) string {
 	if ev.Kind == engine.Throttled {
 		s = "throttled"
 		if ev.Op != "" {
-			s += " " + viewClean(ev.Op)
+			s += " " + plan.Clean(ev.Op)
 		}
 		s += ": waiting " + fmtDur(time.Duration(ev.Delay))
 		if ev.Rate > 0 {
@@ -370,18 +368,18 @@ func burstLine(ev engine.Event) string {
 	} else {
 		s = "retry"
 		if ev.Op != "" {
-			s += " " + viewClean(ev.Op)
+			s += " " + plan.Clean(ev.Op)
 		}
 		s += " in " + fmtDur(time.Duration(ev.Delay))
 	}
 	if ev.Error != "" {
-		s += ": " + viewClean(ev.Error)
+		s += ": " + plan.Clean(ev.Error)
 	}
 	return s
 }
 
 func noticeLine(ev engine.Event) string {
-	msg := viewClean(ev.Message)
+	msg := plan.Clean(ev.Message)
 	if ev.Kind == engine.Resumed {
 		if msg == "" {
 			msg = "an unfinished run was found in the journal"
@@ -701,11 +699,11 @@ func (v *liveView) stageLines(elapsed time.Duration) []string {
 	setW, kindW := 0, 0
 	for _, s := range shown {
 		setW = max(setW, len(stageSet(s.set)))
-		kindW = max(kindW, len(viewClean(string(s.kind))))
+		kindW = max(kindW, len(plan.Clean(string(s.kind))))
 	}
 	var lines []string
 	for _, s := range shown {
-		lines = append(lines, fmt.Sprintf("  %-*s  %-*s  %s", setW, stageSet(s.set), kindW, viewClean(string(s.kind)), s.describe(elapsed)))
+		lines = append(lines, fmt.Sprintf("  %-*s  %-*s  %s", setW, stageSet(s.set), kindW, plan.Clean(string(s.kind)), s.describe(elapsed)))
 	}
 	if rest := stages[len(shown):]; len(rest) > 0 {
 		n := 0
@@ -721,7 +719,7 @@ func stageSet(set string) string {
 	if set == "" {
 		return "-"
 	}
-	return viewClean(set)
+	return plan.Clean(set)
 }
 
 // describe is "3 ops · wave 2 · jobs 30/90 sub-jobs · 1m05s".
@@ -938,8 +936,8 @@ func (row resultRow) text(st viewStyle) string {
 	if n > 1 {
 		what = fmt.Sprintf("%d %s", n, nounPlural(row.noun))
 	}
-	s := "- " + strings.Join(nameRanges(row.names), ", ") + " (" + what + ", " + viewClean(row.action) + "): "
-	reason := viewClean(row.reason)
+	s := "- " + strings.Join(plan.NameRanges(row.names), ", ") + " (" + what + ", " + plan.Clean(row.action) + "): "
+	reason := plan.Clean(row.reason)
 	switch row.status {
 	case engine.StatusFailed:
 		s += st.bad("failed")
@@ -957,7 +955,7 @@ func (row resultRow) text(st viewStyle) string {
 	case engine.StatusNotStarted:
 		s += "not started"
 	default:
-		s += viewClean(strings.ReplaceAll(string(row.status), "_", " "))
+		s += plan.Clean(strings.ReplaceAll(string(row.status), "_", " "))
 		if reason != "" {
 			s += ": " + reason
 		}
@@ -967,7 +965,7 @@ func (row resultRow) text(st viewStyle) string {
 
 // kindNoun is a kind of object as a word: "server group".
 func kindNoun(k plan.Kind) string {
-	return viewClean(strings.ReplaceAll(string(k), "_", " "))
+	return plan.Clean(strings.ReplaceAll(string(k), "_", " "))
 }
 
 func nounPlural(noun string) string {
@@ -1045,87 +1043,10 @@ func absInt(n int) int {
 	return n
 }
 
-// viewClean makes text from the cloud or the plan safe to print: a control
-// character (an escape sequence in a reason, a newline) is shown escaped,
-// never sent to the terminal. The plan's text renderer does the same.
-func viewClean(s string) string {
-	unsafe := func(r rune) bool { return unicode.IsControl(r) && r != '\t' }
-	if !strings.ContainsFunc(s, unsafe) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unsafe(r) {
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // joinCapped joins at most max parts and says how many more there are.
 func joinCapped(parts []string, most int) string {
 	if len(parts) <= most {
 		return strings.Join(parts, ", ")
 	}
 	return strings.Join(parts[:most], ", ") + fmt.Sprintf(", … (%d more)", len(parts)-most)
-}
-
-// nameRanges lists names sorted, without repeats, runs of three or more
-// consecutive members of one prefix collapsed into a range:
-// ["web-0001..web-0040", "web-0042", "db"]. Numbers are consecutive when
-// written alike (same width, or both without leading zeros). The plan's
-// text does the same (plan.collapseNames, not exported).
-func nameRanges(names []string) []string {
-	sorted := slices.Clone(names)
-	sort.SliceStable(sorted, func(i, j int) bool { return memberLess(sorted[i], sorted[j]) })
-	sorted = slices.Compact(sorted)
-	var out []string
-	for i := 0; i < len(sorted); {
-		j := i + 1
-		p, n, w, ok := memberName(sorted[i])
-		for ok && j < len(sorted) {
-			q, m, v, ok2 := memberName(sorted[j])
-			if !ok2 || q != p || m != n+1 || (v != w && (len(strconv.Itoa(n)) < w || len(strconv.Itoa(m)) < v)) {
-				break
-			}
-			n, w = m, v
-			j++
-		}
-		if j-i >= 3 {
-			out = append(out, viewClean(sorted[i])+".."+viewClean(sorted[j-1]))
-		} else {
-			for _, s := range sorted[i:j] {
-				out = append(out, viewClean(s))
-			}
-		}
-		i = j
-	}
-	return out
-}
-
-// memberName splits PREFIX-NNNN into prefix, number and digits.
-func memberName(name string) (prefix string, n, width int, ok bool) {
-	i := strings.LastIndexByte(name, '-')
-	digits := name[i+1:]
-	if i < 0 || digits == "" || len(digits) > 18 || strings.ContainsFunc(digits, func(r rune) bool { return r < '0' || r > '9' }) {
-		return "", 0, 0, false
-	}
-	n, err := strconv.Atoi(digits)
-	if err != nil {
-		return "", 0, 0, false
-	}
-	return name[:i], n, len(digits), true
-}
-
-// memberLess orders members of a prefix by number (web-9 before web-10).
-func memberLess(a, b string) bool {
-	pa, na, _, oka := memberName(a)
-	pb, nb, _, okb := memberName(b)
-	if oka && okb && pa == pb && na != nb {
-		return na < nb
-	}
-	return a < b
 }

@@ -521,18 +521,6 @@ func TestProgressETA(t *testing.T) {
 }
 
 func TestProgressHelpers(t *testing.T) {
-	for _, tc := range []struct {
-		names []string
-		want  string
-	}{
-		{[]string{"web-0003", "web-0001", "web-0002", "web-0002", "db"}, "db, web-0001..web-0003"},
-		{[]string{"web-9", "web-10", "web-11", "web-0012"}, "web-9..web-11, web-0012"},
-		{[]string{"a-1", "a-2", "b-3"}, "a-1, a-2, b-3"},
-	} {
-		if got := strings.Join(nameRanges(tc.names), ", "); got != tc.want {
-			t.Errorf("nameRanges(%q) = %q, want %q", tc.names, got, tc.want)
-		}
-	}
 	for d, want := range map[time.Duration]string{
 		0: "0s", 400 * time.Millisecond: "0.4s", 3 * time.Second: "3s", 12300 * time.Millisecond: "12s",
 		72 * time.Second: "1m12s", 3*time.Hour + 4*time.Minute + 5*time.Second: "3h04m", -time.Second: "0s",
