@@ -1,5 +1,8 @@
 # The batch farm of batch-farm.yaml, written in HCL: 200 identical workers
 # created in one API call (worker-0001 ... worker-0200), plus one scheduler.
+#
+# The scheduler's admin password comes from the environment; to apply it, first:
+#   export BATCH_ADMIN_PASSWORD='Batch-Farm-Passw0rd!'
 name    = "batch-farm"
 project = "analytics"
 

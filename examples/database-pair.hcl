@@ -1,6 +1,9 @@
 # The database pair of database-pair.yaml, written in HCL: two nodes on
 # different hosts sharing a multiattach volume. HCL has no YAML anchors, so
 # the second node repeats the first one's settings.
+#
+# The nodes' admin password is read from a file beside this one; to apply it, first:
+#   mkdir -p examples/secrets && printf 'Db-Pair-Passw0rd!' > examples/secrets/db-admin-password
 name    = "database-pair"
 project = "shop-prod"
 

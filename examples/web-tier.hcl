@@ -1,6 +1,9 @@
 # A production web tier: the same fleet as web-tier.yaml, written in HCL.
 # Lists of objects in YAML are repeated blocks here (server "web" { ... },
 # nic { ... }); everything else has the same name.
+#
+# Its admin password comes from the environment; to apply it, first:
+#   export WEB_ADMIN_PASSWORD='Web-Tier-Passw0rd!'
 name    = "web-tier"
 project = "shop-prod"
 

@@ -269,6 +269,9 @@ func execute(cmd string, ff fleetFlags, rf runFlags, io stdio, destroy bool) int
 	if !ok {
 		return exitError
 	}
+	if !destroy && !secretsResolve(cmd, fleet, io) {
+		return exitError
+	}
 	if rf.asJSON && !rf.autoApprove {
 		fmt.Fprintf(io.err, "ecsfleet %s: --json cannot ask for confirmation: add --auto-approve after reviewing with 'ecsfleet plan'\n", cmd)
 		return exitError
@@ -554,4 +557,21 @@ func (s *session) emptyResult() int {
 		return exitError
 	}
 	return exitOK
+}
+
+// secretsResolve checks, before the cloud is read, that every secret the
+// fleet names can be read: an unset variable is found before a plan is
+// shown, not after the question. It says which, never a value.
+func secretsResolve(cmd string, fleet *spec.Fleet, io stdio) bool {
+	ok := true
+	for _, set := range fleet.Servers {
+		if set.AdminPassword == nil {
+			continue
+		}
+		if _, err := set.AdminPassword.Resolve(); err != nil {
+			fmt.Fprintf(io.err, "ecsfleet %s: %s: server set %q: admin_password: %v\n", cmd, set.Pos, set.Name, err)
+			ok = false
+		}
+	}
+	return ok
 }
