@@ -69,6 +69,8 @@ type Engine struct {
 	stats  CallStats
 	run    *run
 	emitMu sync.Mutex
+	// carry are records Recover hands to the next run's journal.
+	carry []Record
 }
 
 // New makes an engine with the given options.
@@ -141,6 +143,11 @@ func (e *Engine) call(ctx context.Context, c Class, fn func() error) error {
 	if err := e.lim.wait(ctx, c); err != nil {
 		return err
 	}
+	return e.counted(c, fn)
+}
+
+// counted makes one API call that already passed the limiter, counting it.
+func (e *Engine) counted(c Class, fn func() error) error {
 	e.mu.Lock()
 	switch c {
 	case Reads:
@@ -234,6 +241,7 @@ type opState struct {
 	failures  map[string]TargetFailure // by target name
 	blockedBy string
 	jobID     string
+	abandoned bool
 }
 
 // failedAll reports whether the op failed for every target (or as a
@@ -261,10 +269,11 @@ type run struct {
 	stopped chan struct{} // closed when no op may start any more
 	stopOne sync.Once
 
-	mu      sync.Mutex
-	counts  Counts
-	ids     map[string]string // server name -> id
-	objects map[string]string // "group:NAME" / "volume:NAME" -> id
+	mu        sync.Mutex
+	counts    Counts
+	abandoned int
+	ids       map[string]string // server name -> id
+	objects   map[string]string // "group:NAME" / "volume:NAME" -> id
 }
 
 func newRun(e *Engine, c Cloud, p *plan.Plan) *run {
@@ -361,6 +370,10 @@ func (r *run) execute(ctx context.Context) *Result {
 		}
 	}()
 	r.journal(Record{Type: RecRun, Fleet: r.p.Fleet, Note: fmt.Sprintf("%d ops", len(r.ops))})
+	for _, rec := range r.e.carry {
+		r.journal(rec)
+	}
+	r.e.carry = nil
 	r.emit(Event{Kind: RunStarted, Estimate: Duration(r.e.scaled(r.p.Estimate.Duration()))})
 	sem := semaphore.NewWeighted(int64(r.e.o.Parallelism))
 	var wg sync.WaitGroup
@@ -373,7 +386,9 @@ func (r *run) execute(ctx context.Context) *Result {
 	}
 	wg.Wait()
 	res := r.result(before)
-	if !res.Interrupted {
+	// Everything started is over (interrupted or not): nothing is open,
+	// unless ops were abandoned in flight.
+	if r.abandoned == 0 {
 		r.journal(Record{Type: RecEnd})
 	}
 	r.emit(Event{Kind: RunDone})
@@ -443,6 +458,16 @@ func (r *run) runOp(ctx context.Context, st *opState, sem *semaphore.Weighted) {
 	r.mu.Lock()
 	r.counts.Running--
 	r.mu.Unlock()
+	if ctx.Err() != nil {
+		// Abandoned (the drain after Ctrl-C timed out): its job may still
+		// run, so no outcome is journaled and the next run waits for it.
+		r.mu.Lock()
+		r.abandoned++
+		r.mu.Unlock()
+		st.abandoned = true
+		r.finish(st, StatusFailed, "abandoned when the run was interrupted; the next run waits for its job", nil, "")
+		return
+	}
 	switch {
 	case err != nil:
 		r.finish(st, StatusFailed, reason(err), failures, "")
@@ -479,7 +504,7 @@ func (r *run) finish(st *opState, status Status, errText string, failures map[st
 			ev.Message = "not started: the run was interrupted"
 		}
 	}
-	if status == StatusDone || status == StatusFailed {
+	if (status == StatusDone || status == StatusFailed) && !st.abandoned {
 		r.journal(Record{Type: RecOutcome, Op: st.op.ID, Kind: st.op.Kind, Status: status, Error: errText})
 	}
 	r.emit(ev)

@@ -319,10 +319,15 @@ func (x *opRun) intent(ids []string) {
 	x.r.journal(rec)
 }
 
-// write makes one mutating call, journaled before it is made.
+// write makes one mutating call, journaled when it is about to be made
+// (after the rate limit let it go, so an open intent is a call that was
+// at least on its way).
 func (x *opRun) write(ctx context.Context, ids []string, fn func(context.Context) error) error {
+	if err := x.r.e.lim.wait(ctx, Writes); err != nil {
+		return err
+	}
 	x.intent(ids)
-	return x.r.e.call(ctx, Writes, func() error { return fn(ctx) })
+	return x.r.e.counted(Writes, func() error { return fn(ctx) })
 }
 
 // repeat makes a call whose repetition is harmless until it succeeds, is

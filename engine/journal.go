@@ -29,6 +29,10 @@ const (
 	RecJob     = "job"     // the call answered with a job id
 	RecOutcome = "outcome" // the op is over
 	RecEnd     = "end"     // the run ended (or was reconciled): nothing is open
+	// RecCreated carries over an object an unfinished run created, so a
+	// run that resumes it and dies too still knows the object is the
+	// fleet's (keypairs and groups carry no mark of their own).
+	RecCreated = "created"
 )
 
 // Record is one journal line.
@@ -222,4 +226,36 @@ func Unfinished(recs []Record) *Open {
 	}
 	o.Calls = open
 	return o
+}
+
+// objectCreates are the ops that create an object without a mark of its
+// own, by the plan kind of the object.
+var objectCreates = map[plan.OpKind]plan.Kind{
+	plan.OpCreateKeypair: plan.KindKeypair, plan.OpCreateServerGroup: plan.KindServerGroup, plan.OpCreateVolume: plan.KindVolume,
+}
+
+// Created names ("kind name") the keypairs, server groups and volumes that
+// the open part of a journal created or was creating when its run died
+// (a create that failed does not count). Such an object is the fleet's
+// even while no server uses it yet.
+func Created(recs []Record) map[string]bool {
+	out, byOp := map[string]bool{}, map[string]string{}
+	for _, r := range recs {
+		kind, ok := objectCreates[r.Kind]
+		switch {
+		case r.Type == RecEnd:
+			clear(out)
+			clear(byOp)
+		case !ok || len(r.Targets) == 0:
+		case r.Type == RecOutcome && r.Status == StatusFailed:
+			delete(out, byOp[r.Op])
+		case r.Type == RecIntent || r.Type == RecOutcome || r.Type == RecCreated:
+			key := string(kind) + " " + r.Targets[0].Name
+			out[key] = true
+			if r.Op != "" {
+				byOp[r.Op] = key
+			}
+		}
+	}
+	return out
 }

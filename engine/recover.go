@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ecsfleet/ecsfleet/ecs"
@@ -17,15 +18,16 @@ import (
 // answer was lost is found by its ownership tags and member name, and is
 // never made twice. It returns a one-line account ("" when the last run
 // ended cleanly) and leaves the journal empty.
-func (e *Engine) Recover(ctx context.Context, c Cloud, j *Journal, fleet string) (string, error) {
+func (e *Engine) Recover(ctx context.Context, c Cloud, j *Journal, fleet string) (Recovery, error) {
 	recs, err := ReadJournal(j.Path())
 	if err != nil {
-		return "", err
+		return Recovery{}, err
 	}
 	open := Unfinished(recs)
 	if open == nil {
-		return "", j.Reset()
+		return Recovery{}, j.Reset()
 	}
+	created := Created(recs)
 	jobs, failed := 0, 0
 	for _, call := range open.Calls {
 		if call.JobID == "" {
@@ -36,22 +38,43 @@ func (e *Engine) Recover(ctx context.Context, c Cloud, j *Journal, fleet string)
 			if ecs.IsNotFound(err) {
 				continue // the cloud forgot it: the settle below covers it
 			}
-			return "", fmt.Errorf("resuming: waiting for job %s of the interrupted run: %w", call.JobID, err)
+			return Recovery{}, fmt.Errorf("resuming: waiting for job %s of the interrupted run: %w", call.JobID, err)
 		}
 		jobs++
 		if job != nil && job.Status == ecs.JobFail {
 			failed++
 		}
 	}
+	for _, call := range open.Calls {
+		if call.Kind == plan.OpCreateServers && call.JobID == "" {
+			// A create whose answer the dead run never saw may still be
+			// on its way through the cloud's gateway: give it a moment
+			// to show up before the fleet is read.
+			if err := sleep(ctx, createGrace); err != nil {
+				return Recovery{}, err
+			}
+			break
+		}
+	}
 	busy, err := e.settleFleet(ctx, c, fleet)
 	if err != nil {
-		return "", fmt.Errorf("resuming: %w", err)
+		return Recovery{}, fmt.Errorf("resuming: %w", err)
 	}
 	if err := j.Append(Record{Type: RecEnd, Run: open.Run, Note: "reconciled by the next run"}); err != nil {
-		return "", err
+		return Recovery{}, err
 	}
 	if err := j.Reset(); err != nil {
-		return "", err
+		return Recovery{}, err
+	}
+	// The next run records them again, in case it dies too.
+	e.carry = nil
+	for key := range created {
+		kind, name, _ := strings.Cut(key, " ")
+		for op, k := range objectCreates {
+			if string(k) == kind {
+				e.carry = append(e.carry, Record{Type: RecCreated, Kind: op, Targets: []plan.Target{{Name: name}}})
+			}
+		}
 	}
 	msg := fmt.Sprintf("the previous run (%s) did not finish: %d call(s) were open", open.Run, len(open.Calls))
 	if jobs > 0 {
@@ -60,7 +83,23 @@ func (e *Engine) Recover(ctx context.Context, c Cloud, j *Journal, fleet string)
 	if busy > 0 {
 		msg += fmt.Sprintf(", %d server(s) waited for until they settled", busy)
 	}
-	return msg + "; planning from the cloud as it is now", nil
+	return Recovery{Message: msg + "; planning from the cloud as it is now", Created: created}, nil
+}
+
+// createGrace is how long Recover waits for a create the dead run sent but
+// never heard back from, before it reads the fleet (real time: it is the
+// network and the gateway that may hold the request, not the cloud's jobs).
+const createGrace = 2 * time.Second
+
+// Recovery is what Recover found of an unfinished run.
+type Recovery struct {
+	// Message is a one-line account for the operator ("" when the last
+	// run ended cleanly).
+	Message string
+	// Created names ("kind name") the keypairs, server groups and volumes
+	// the unfinished run created: the fleet's own, though no server may
+	// use them yet, so a plan that would "adopt" them is no adoption.
+	Created map[string]bool
 }
 
 // settleFleet waits until no server of the fleet is in a transitional

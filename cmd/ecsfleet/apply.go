@@ -181,8 +181,9 @@ type session struct {
 	stop  chan struct{}
 	done  func()
 	// created are the keypairs, server groups and volumes ("kind name")
-	// the journal's unfinished run created, with that run's id.
-	created map[string]string
+	// the journal's unfinished run created: the fleet's own, though no
+	// server uses them yet.
+	created map[string]bool
 }
 
 // open connects to the cloud, makes the engine, and reconciles the
@@ -211,16 +212,16 @@ func open(cmd string, fleet *spec.Fleet, rf runFlags, io stdio) (*session, bool)
 		return nil, false
 	}
 	s.eng.SetJournal(s.jrnl)
-	s.created = unfinishedCreates(s.jrnl.Path())
-	msg, err := s.eng.Recover(s.ctx, s.cloud.client, s.jrnl, fleet.Name)
+	rec, err := s.eng.Recover(s.ctx, s.cloud.client, s.jrnl, fleet.Name)
 	if err != nil {
 		fmt.Fprintf(io.err, "ecsfleet %s: %v\n", cmd, err)
 		s.close()
 		return nil, false
 	}
-	if msg != "" {
-		fmt.Fprintf(io.err, "ecsfleet: %s\n", msg)
+	if rec.Message != "" {
+		fmt.Fprintf(io.err, "ecsfleet: %s\n", rec.Message)
 	}
+	s.created = rec.Created
 	return s, true
 }
 
@@ -418,18 +419,6 @@ func (s *session) apply(p *plan.Plan) int {
 	if !s.rf.asJSON {
 		fmt.Fprintln(s.io.out)
 	}
-	// What an unfinished run created and this one uses is recorded again,
-	// so that if this run dies too, the next still knows it is the fleet's.
-	for _, c := range p.Changes {
-		if run, ok := s.created[string(c.Kind)+" "+c.Name]; ok && c.Action == plan.Adopt {
-			rec := engine.Record{Type: engine.RecOutcome, Run: run, Kind: createOps[c.Kind], Targets: []plan.Target{{Name: c.Name}},
-				Status: engine.StatusDone, Note: "created by a run that did not finish"}
-			if err := s.jrnl.Append(rec); err != nil {
-				fmt.Fprintf(s.io.err, "ecsfleet %s: %v\n", s.cmd, err)
-				return exitError
-			}
-		}
-	}
 	v := newView(s.io.out, mode, color)
 	s.eng.SetEvents(v.Event)
 	res, err := s.eng.Apply(s.ctx, s.cloud.client, p)
@@ -495,13 +484,13 @@ func isTerminal(r any) bool {
 // adoptionAllowed refuses a plan that uses objects the fleet does not own,
 // unless --adopt says they are the fleet's to use. The objects an
 // unfinished run of the fleet created (created) are its own.
-func adoptionAllowed(p *plan.Plan, rf runFlags, io stdio, cmd string, created map[string]string) bool {
+func adoptionAllowed(p *plan.Plan, rf runFlags, io stdio, cmd string, created map[string]bool) bool {
 	if rf.adopt || p.Summary.Adopt == 0 {
 		return true
 	}
 	var names []string
 	for _, c := range p.Changes {
-		if _, own := created[string(c.Kind)+" "+c.Name]; c.Action == plan.Adopt && !own {
+		if c.Action == plan.Adopt && !created[string(c.Kind)+" "+c.Name] {
 			names = append(names, fmt.Sprintf("%s %s", strings.ReplaceAll(string(c.Kind), "_", " "), c.Name))
 		}
 	}
@@ -512,43 +501,6 @@ func adoptionAllowed(p *plan.Plan, rf runFlags, io stdio, cmd string, created ma
 	return false
 }
 
-// createOps are the ops that create the objects a plan may adopt.
-var createOps = map[plan.Kind]plan.OpKind{
-	plan.KindKeypair: plan.OpCreateKeypair, plan.KindServerGroup: plan.OpCreateServerGroup, plan.KindVolume: plan.OpCreateVolume,
-}
-
-// unfinishedCreates names the keypairs, server groups and volumes
-// ("kind name", with the run's id) that the journal's unfinished run
-// created, or was creating when it died. Such an object is the fleet's
-// even while no server uses it yet (the run died before its servers were
-// made), so resuming must not take it for someone else's.
-func unfinishedCreates(path string) map[string]string {
-	recs, _ := engine.ReadJournal(path) // a broken journal: Recover says so
-	out, byOp := map[string]string{}, map[string]string{}
-	for _, r := range recs {
-		if r.Type == engine.RecEnd {
-			clear(out)
-			clear(byOp)
-			continue
-		}
-		var kind plan.Kind
-		for k, op := range createOps {
-			if op == r.Kind {
-				kind = k
-			}
-		}
-		switch {
-		case kind == "":
-		case r.Type == engine.RecOutcome && r.Status == engine.StatusFailed:
-			delete(out, byOp[r.Op])
-		case len(r.Targets) > 0 && (r.Type == engine.RecIntent || r.Type == engine.RecOutcome):
-			key := string(kind) + " " + r.Targets[0].Name
-			out[key] = r.Run
-			byOp[r.Op] = key
-		}
-	}
-	return out
-}
 
 // emptyResult prints the result of a run with nothing to do, for --json.
 func (s *session) emptyResult() int {
