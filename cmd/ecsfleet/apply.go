@@ -501,7 +501,6 @@ func adoptionAllowed(p *plan.Plan, rf runFlags, io stdio, cmd string, created ma
 	return false
 }
 
-
 // emptyResult prints the result of a run with nothing to do, for --json.
 func (s *session) emptyResult() int {
 	if err := renderResultJSON(s.io.out, &engine.Result{}); err != nil {
