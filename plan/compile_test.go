@@ -9,6 +9,7 @@ import (
 
 	"github.com/ecsfleet/ecsfleet/ecs"
 	"github.com/ecsfleet/ecsfleet/ecs/sim"
+	"github.com/ecsfleet/ecsfleet/spec"
 )
 
 // TestDetachBeforeDelete: a server leaving the fleet that has a shared
@@ -161,5 +162,49 @@ servers:
 	}
 	if probs[0].Pos.Line != 5 {
 		t.Fatalf("the problem is at %s, want the set (line 5)", probs[0].Pos)
+	}
+}
+
+// prevent_destroy travels with the servers as a metadata mark: removing
+// the set from the file does not delete them; setting the flag to false
+// (which lifts the mark) and then removing the set does.
+func TestPreventDestroyMarkTravels(t *testing.T) {
+	cl := newCloud(t)
+	src := `
+name: guarded
+defaults: {availability_zone: az1.dc1, vpc: vpc-default, image: Ubuntu 22.04 server 64bit, flavor: s6.small.1, root_volume: {type: SSD}, security_groups: [default]}
+servers:
+  - name: app
+    count: 1
+    nics: [{subnet: subnet-app}]
+SET`
+	guarded := `  - name: db
+    count: 2
+    prevent_destroy: PD
+    nics: [{subnet: subnet-db}]
+`
+	with := func(pd string) *spec.Fleet {
+		return loadFleet(t, "fleet.yaml", strings.Replace(src, "SET", strings.Replace(guarded, "PD", pd, 1), 1))
+	}
+	f := with("true")
+	cl.execute(t, f, cl.plan(t, f))
+	if p := cl.plan(t, f); !p.Empty() {
+		t.Fatalf("not converged: %s", p.Summary)
+	}
+	without := loadFleet(t, "fleet.yaml", strings.Replace(src, "SET", "", 1))
+	_, err := Make(context.Background(), cl.c, without, Options{Now: fixedNow})
+	var probs Problems
+	if !errors.As(err, &probs) || len(probs) != 2 || !strings.Contains(probs[0].Msg, `server set "db" with prevent_destroy`) || !strings.Contains(probs[0].Hint, "prevent_destroy: false") {
+		t.Fatalf("removing the protected set: err = %v, want two problems (one per server) naming the mark and the way out", err)
+	}
+	f = with("false")
+	p := cl.plan(t, f)
+	if p.Summary.Change != 2 || countOps(p, OpDeleteMetadata) != 2 {
+		t.Fatalf("lifting prevent_destroy: %s %v, want the mark removed from both servers", p.Summary, p.CallsByKind())
+	}
+	cl.execute(t, f, p)
+	p = cl.plan(t, without)
+	if p.Summary.Destroy != 2 {
+		t.Fatalf("after lifting the mark, removing the set: %s, want 2 to destroy", p.Summary)
 	}
 }

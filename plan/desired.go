@@ -41,6 +41,9 @@ func (d *desiredSet) bookkeeping() map[string]string {
 	if d.s.AdminPassword != nil {
 		m[spec.PasswordGenerationKey] = strconv.Itoa(d.s.PasswordGeneration)
 	}
+	if d.s.PreventDestroy {
+		m[spec.PreventDestroyKey] = "true"
+	}
 	return m
 }
 

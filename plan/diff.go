@@ -206,6 +206,17 @@ func (d *differ) diffMetadata(m *memberChange, ds *desiredSet, l *liveServer) {
 				AttrDiff{Path: "password_generation", Old: strconv.Itoa(have), New: strconv.Itoa(ds.s.PasswordGeneration), Impact: InPlace})
 		}
 	}
+	// prevent_destroy travels with the server as a mark, so it holds after
+	// the set leaves the file; it is lifted only by the file saying false.
+	if marked := l.Metadata[spec.PreventDestroyKey] == "true"; marked != ds.s.PreventDestroy {
+		old, now := strconv.FormatBool(marked), strconv.FormatBool(ds.s.PreventDestroy)
+		if ds.s.PreventDestroy {
+			set(spec.PreventDestroyKey, "true")
+		} else {
+			m.metaDel = append(m.metaDel, spec.PreventDestroyKey)
+		}
+		m.attrs = append(m.attrs, AttrDiff{Path: "prevent_destroy", Old: old, New: now, Impact: InPlace})
+	}
 	// A member without the create descriptor (created before ecsfleet
 	// recorded it, or adopted) gets it, so later plans can compare.
 	if _, ok := l.Metadata[CreateDescriptorKey]; !ok && len(m.attrs) > 0 {

@@ -95,7 +95,7 @@ func makeFrom(ctx context.Context, r Reader, f *spec.Fleet, snap *Snapshot, o Op
 	c.compile()
 	p.Ops = c.ops
 	p.Changes = pl.buildChanges()
-	if err := preventDestroy(f, p.Changes); err != nil {
+	if err := pl.preventDestroy(p.Changes); err != nil {
 		return nil, err
 	}
 	p.Warnings = pl.warns
@@ -326,16 +326,23 @@ func (pl *planner) checkQuotas(instances, cores, ram int) {
 }
 
 // preventDestroy refuses a plan that deletes or replaces a member of a set
-// the file protects with prevent_destroy.
-func preventDestroy(f *spec.Fleet, changes []Change) error {
+// the file protects with prevent_destroy, or a server that carries the
+// mark of such a set the file no longer has.
+func (pl *planner) preventDestroy(changes []Change) error {
 	var ps problems
 	for _, c := range changes {
 		if c.Kind != KindServer || (c.Action != Delete && c.Action != Replace) {
 			continue
 		}
-		if s := f.ServerSet(c.Set); s != nil && s.PreventDestroy {
+		if s := pl.f.ServerSet(c.Set); s != nil && s.PreventDestroy {
 			ps.add(s.Pos, "remove prevent_destroy from the set first, if destroying it is really meant",
 				"server set %q has prevent_destroy, but the plan would %s %s (%s)", s.Name, c.Action, c.Name, c.Reason)
+		}
+	}
+	for _, ex := range pl.extras {
+		if ex.live.Metadata[spec.PreventDestroyKey] == "true" && pl.f.ServerSet(ex.live.Set) == nil {
+			ps.add(spec.Pos{File: pl.f.File}, fmt.Sprintf("put server set %q back with prevent_destroy: false and apply, then remove it", ex.live.Set),
+				"server %s (%s) was made by server set %q with prevent_destroy, and the file no longer has that set: it is not deleted", ex.live.Name, ex.live.ID, ex.live.Set)
 		}
 	}
 	return ps.err()

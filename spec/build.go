@@ -39,6 +39,9 @@ const (
 	// password a server has; a lower value than the file's means the
 	// password is due to be (re)set by a batch reset.
 	PasswordGenerationKey = MetadataPrefix + "password_generation"
+	// PreventDestroyKey marks a server whose set has prevent_destroy, so
+	// the protection holds even after the set leaves the fleet file.
+	PreventDestroyKey = MetadataPrefix + "prevent_destroy"
 )
 
 // Defaults applied when neither the set nor the fleet's defaults say.
