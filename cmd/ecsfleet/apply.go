@@ -93,6 +93,30 @@ type runFlags struct {
 	asJSON      bool
 	noColor     bool
 	adopt       bool
+	// apply only:
+	maxDestroy int
+	targets    stringList
+}
+
+// defaultMaxDestroy is how many servers and volumes an apply deletes or
+// replaces without being told it may: a nightly run that suddenly wants to
+// delete more is far more likely a mistake (a wrong file, a renamed fleet,
+// a count typo) than a wish.
+const defaultMaxDestroy = 10
+
+// registerApply adds the flags only apply has.
+func (rf *runFlags) registerApply(fs *flag.FlagSet) {
+	fs.IntVar(&rf.maxDestroy, "max-destroy", defaultMaxDestroy, "refuse a plan that deletes or replaces more than `N` servers and volumes (0: none)")
+	fs.Var(&rf.targets, "target", "apply only the changes of server `SET` and what it needs first (repeatable)")
+}
+
+// guard refuses a plan that deletes or replaces more than --max-destroy.
+func (rf *runFlags) guard(cmd string, p *plan.Plan, io stdio) bool {
+	if n := p.Destroys(); n > rf.maxDestroy {
+		fmt.Fprintf(io.err, "ecsfleet %s: refused: the plan deletes or replaces %d servers and volumes, more than --max-destroy %d; review it with 'ecsfleet plan', then run again with --max-destroy %d if it is meant\n", cmd, n, rf.maxDestroy, n)
+		return false
+	}
+	return true
 }
 
 func (rf *runFlags) register(fs *flag.FlagSet) {
@@ -118,6 +142,7 @@ func runApply(args []string, io stdio) int {
 	var rf runFlags
 	ff.register(fs)
 	rf.register(fs)
+	rf.registerApply(fs)
 	if code, ok := parseFlags(fs, args, io, applyHelp, fmt.Sprintf(applyFooter, cloudEnv)); !ok {
 		return code
 	}
@@ -142,6 +167,9 @@ func runApply(args []string, io stdio) int {
 		return exitError
 	case planFile != "" && ff.file != "":
 		fmt.Fprintln(io.err, "ecsfleet apply: give either -f FILE or a saved PLANFILE, not both")
+		return exitError
+	case planFile != "" && len(rf.targets) > 0:
+		fmt.Fprintln(io.err, "ecsfleet apply: --target narrows a plan as it is made; give it to 'ecsfleet plan -out', not with a saved PLANFILE")
 		return exitError
 	case planFile != "":
 		return applySaved(planFile, ff, rf, io)
@@ -321,6 +349,12 @@ func execute(cmd string, ff fleetFlags, rf runFlags, io stdio, destroy bool) int
 		return exitError
 	}
 	p.FleetFile = ff.file
+	if len(rf.targets) > 0 {
+		if p, err = p.Target(rf.targets); err != nil {
+			fmt.Fprintf(io.err, "ecsfleet %s: %v\n", cmd, err)
+			return exitError
+		}
+	}
 	color := !rf.noColor && useColor(io.out)
 	if destroy && len(p.Ops) == 0 {
 		if rf.asJSON {
@@ -348,6 +382,9 @@ func execute(cmd string, ff fleetFlags, rf runFlags, io stdio, destroy bool) int
 			return s.emptyResult()
 		}
 		return exitOK // the plan said "No changes"
+	}
+	if !destroy && !rf.guard(cmd, p, io) {
+		return exitError
 	}
 	if !adoptionAllowed(p, rf, io, cmd, s.created) {
 		return exitError
@@ -398,6 +435,9 @@ func applySaved(path string, ff fleetFlags, rf runFlags, io stdio) int {
 		}
 		fmt.Fprintf(io.out, "Nothing to do: the saved plan %s changes nothing.\n", path)
 		return exitOK
+	}
+	if !rf.guard("apply", p, io) {
+		return exitError
 	}
 	if !adoptionAllowed(p, rf, io, "apply", s.created) {
 		return exitError

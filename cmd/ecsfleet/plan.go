@@ -64,6 +64,8 @@ func runPlan(args []string, io stdio) int {
 	asMarkdown := fs.Bool("markdown", false, "print the plan as Markdown, for a pull-request comment")
 	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when the plan has changes, 0 when it has none")
 	noColor := fs.Bool("no-color", false, "never color the text output")
+	var targets stringList
+	fs.Var(&targets, "target", "plan only the changes of server `SET` and what it needs first (repeatable)")
 	if code, ok := parseFlags(fs, args, io, planHelp, fmt.Sprintf(planFooter, cloudEnv)); !ok {
 		return code
 	}
@@ -86,6 +88,13 @@ func runPlan(args []string, io stdio) int {
 	p, ok := makePlan(ctx, "plan", ff, io)
 	if !ok {
 		return exitError
+	}
+	if len(targets) > 0 {
+		var err error
+		if p, err = p.Target(targets); err != nil {
+			fmt.Fprintf(io.err, "ecsfleet plan: %v\n", err)
+			return exitError
+		}
 	}
 
 	// Render before saving, save before printing: an error at either step
@@ -159,7 +168,7 @@ type fleetFlags struct {
 }
 
 func (ff *fleetFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&ff.file, "f", "", "the fleet `FILE` (.yaml, .yml or .hcl); required")
+	fs.Var(&oneFile{file: &ff.file}, "f", "the fleet `FILE` (.yaml, .yml or .hcl); required, one per run")
 	fs.Var(&ff.vars, "var", "set a variable: --var `NAME=VALUE` (repeatable); it overrides --var-file and the file's variables")
 	fs.Var(&ff.varFiles, "var-file", "read variables from a YAML (NAME: value) or .hcl (NAME = \"value\") `FILE` (repeatable)")
 }
@@ -168,17 +177,19 @@ func (ff *fleetFlags) register(fs *flag.FlagSet) {
 // flags, footer) on stdout; a mistake is reported on stderr. When ok is
 // false the command is over and code is its exit status.
 func parseFlags(fs *flag.FlagSet, args []string, io stdio, header, footer string) (code int, ok bool) {
-	fs.SetOutput(io.err)
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	err := fs.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		fmt.Fprint(io.out, header)
-		fs.SetOutput(io.out)
-		fs.PrintDefaults()
+		printFlags(io.out, fs)
 		fmt.Fprint(io.out, footer)
 		return exitOK, false
 	case err != nil:
+		// One line for what is wrong, one for where the flags are; not
+		// the whole usage, which would bury the mistake.
+		fmt.Fprintf(io.err, "ecsfleet %s: %s\n", fs.Name(), flagError(fs, err))
 		fmt.Fprintf(io.err, "Run 'ecsfleet %s -h' for the flags.\n", fs.Name())
 		return exitError, false
 	}
