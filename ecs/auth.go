@@ -19,7 +19,7 @@ type authenticator interface {
 	invalidate(token string) bool
 }
 
-// akskAuth signs every request (spec/aksk-signing.md).
+// akskAuth signs every request (docs/api-notes.md, Client).
 type akskAuth struct {
 	ak, sk string
 	scoped bool
@@ -37,6 +37,30 @@ func (a *akskAuth) authorize(_ context.Context, req *http.Request, body []byte) 
 
 func (a *akskAuth) invalidate(string) bool { return false }
 
+// staticTokenAuth sends a pre-issued token (Config.Token) as it is. There
+// is nothing to refresh it with: a 401 ends the call with a
+// *TokenRejectedError.
+type staticTokenAuth struct{ token string }
+
+func (a *staticTokenAuth) authorize(_ context.Context, req *http.Request, _ []byte) (string, error) {
+	req.Header.Set("X-Auth-Token", a.token)
+	return a.token, nil
+}
+
+func (a *staticTokenAuth) invalidate(string) bool { return false }
+
+// TokenRejectedError is a 401 answer to a call made with a pre-issued token
+// (Config.Token): the token has expired or was revoked, and the client has
+// no credentials to get another. The token is in no message.
+type TokenRejectedError struct{ Err *Error }
+
+func (e *TokenRejectedError) Error() string {
+	return e.Err.Error() + "; the pre-issued token was refused (expired or revoked) and cannot be refreshed: issue a new token"
+}
+
+// Unwrap returns the API error.
+func (e *TokenRejectedError) Unwrap() error { return e.Err }
+
 // tokenAuth holds an IAM project-scoped token (3.2): fetched on first use,
 // refreshed before it expires, and re-fetched once after a 401. Only one
 // refresh runs at a time; concurrent callers wait for it (sem is a 1-slot
@@ -49,6 +73,8 @@ type tokenAuth struct {
 	mu      sync.Mutex
 	token   string
 	expires time.Time
+	// project is the id of the project the last token was scoped to.
+	project string
 
 	// refreshes counts IAM calls (observability and tests).
 	refreshes int
@@ -93,12 +119,12 @@ func (t *tokenAuth) get(ctx context.Context) (string, error) {
 	if tok, ok := t.current(); ok { // another goroutine refreshed while we waited
 		return tok, nil
 	}
-	tok, exp, err := t.fetch(ctx)
+	tok, exp, project, err := t.fetch(ctx)
 	if err != nil {
 		return "", err
 	}
 	t.mu.Lock()
-	t.token, t.expires = tok, exp
+	t.token, t.expires, t.project = tok, exp, project
 	t.refreshes++
 	t.mu.Unlock()
 	return tok, nil
@@ -162,11 +188,20 @@ type NamedRef struct {
 	ID   string `json:"id,omitempty"`
 }
 
+// ProjectRef is a project by id ({"id": ...}, as in 3.2), or by name and
+// its domain ({"name": ..., "domain": {"name": ...}}: a name is unique only
+// within a domain, and IAM's v3 API (Keystone) wants the domain with it).
+type ProjectRef struct {
+	ID     string    `json:"id,omitempty"`
+	Name   string    `json:"name,omitempty"`
+	Domain *NamedRef `json:"domain,omitempty"`
+}
+
 // TokenScope scopes the token to a project (ECS needs a project-scoped token)
 // or, for domain-level calls, to a domain.
 type TokenScope struct {
-	Project *NamedRef `json:"project,omitempty"`
-	Domain  *NamedRef `json:"domain,omitempty"`
+	Project *ProjectRef `json:"project,omitempty"`
+	Domain  *NamedRef   `json:"domain,omitempty"`
 }
 
 // TokenResponse is the body of the 201 answer; the token itself is the
@@ -184,7 +219,14 @@ type TokenResponse struct {
 	} `json:"token"`
 }
 
-func (t *tokenAuth) fetch(ctx context.Context) (string, time.Time, error) {
+// fetch asks IAM for a token scoped to the project: by id, or by name
+// (Config.ProjectName) until Open has learned the id. It returns the token,
+// when it expires and the id of its project.
+func (t *tokenAuth) fetch(ctx context.Context) (string, time.Time, string, error) {
+	scope := &ProjectRef{ID: t.cfg.ProjectID}
+	if scope.ID == "" {
+		scope = &ProjectRef{Name: t.cfg.ProjectName, Domain: &NamedRef{Name: t.cfg.DomainName}}
+	}
 	body := TokenRequest{Auth: TokenAuth{
 		Identity: TokenIdentity{
 			Methods: []string{"password"},
@@ -192,7 +234,7 @@ func (t *tokenAuth) fetch(ctx context.Context) (string, time.Time, error) {
 				Name: t.cfg.Username, Password: t.cfg.Password, Domain: NamedRef{Name: t.cfg.DomainName},
 			}},
 		},
-		Scope: TokenScope{Project: &NamedRef{ID: t.cfg.ProjectID}},
+		Scope: TokenScope{Project: scope},
 	}}
 	var out TokenResponse
 	resp, err := t.c.do(ctx, request{
@@ -200,17 +242,20 @@ func (t *tokenAuth) fetch(ctx context.Context) (string, time.Time, error) {
 		in: body, out: &out, noAuth: true, idempotent: true,
 	})
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("ecs: IAM authentication of user %q failed: %w", t.cfg.Username, err)
+		if scope.ID == "" {
+			return "", time.Time{}, "", fmt.Errorf("ecs: IAM authentication of user %q for project %q failed: %w", t.cfg.Username, t.cfg.ProjectName, err)
+		}
+		return "", time.Time{}, "", fmt.Errorf("ecs: IAM authentication of user %q failed: %w", t.cfg.Username, err)
 	}
 	tok := resp.header.Get("X-Subject-Token")
 	if tok == "" {
-		return "", time.Time{}, fmt.Errorf("ecs: IAM answered HTTP %d without an X-Subject-Token header", resp.status)
+		return "", time.Time{}, "", fmt.Errorf("ecs: IAM answered HTTP %d without an X-Subject-Token header", resp.status)
 	}
 	exp, err := time.Parse(time.RFC3339Nano, out.Token.ExpiresAt)
 	if err != nil {
 		exp = t.c.now().Add(24 * time.Hour) // 3.2: a token is valid for 24 hours
 	}
-	return tok, exp, nil
+	return tok, exp, out.Token.Project.ID, nil
 }
 
 func trimSlash(s string) string {

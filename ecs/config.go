@@ -14,10 +14,11 @@ import (
 )
 
 // Config says where the API is and how to authenticate. Exactly one auth
-// method is used: AK/SK when AccessKey is set, else an IAM password token.
+// method is used: a pre-issued token when Token is set, else AK/SK when
+// AccessKey is set, else an IAM password token.
 //
-// Secrets (Password, SecretKey) are never printed: String and LogValue redact
-// them, so a Config can be logged as a whole.
+// Secrets (Password, SecretKey, Token) are never printed: String and
+// LogValue redact them, so a Config can be logged as a whole.
 type Config struct {
 	// Endpoint is the ECS endpoint, e.g. https://ecs.region0.example.com.
 	Endpoint string
@@ -32,6 +33,12 @@ type Config struct {
 	VPCEndpoint string
 	// ProjectID is the project (tenant_id) every path is scoped to.
 	ProjectID string
+	// ProjectName names the project instead of ProjectID, with IAM password
+	// auth only: Open scopes the token request by the project's name (and
+	// the user's domain) and takes the id from the token. AK/SK and a
+	// pre-issued token need ProjectID: the reference has no call that turns
+	// a name into an id for them. When both are set, ProjectID is used.
+	ProjectName string
 	// Region is informational (logs, display). The scoped AK/SK variant signs
 	// with an empty region and service, as the production client does for ECS.
 	Region string
@@ -41,7 +48,12 @@ type Config struct {
 	Password   string
 	DomainName string
 
-	// AK/SK auth (3.2, spec/aksk-signing.md).
+	// Token is a pre-issued, project-scoped IAM token, sent as X-Auth-Token
+	// as it is. Nothing refreshes it: a call it no longer opens (expired,
+	// revoked) fails with a *TokenRejectedError. It needs ProjectID.
+	Token string
+
+	// AK/SK auth (3.2; the signing: docs/api-notes.md, Client).
 	AccessKey string
 	SecretKey string
 	// ScopedSigning selects the older Credential=AK/scope signature variant.
@@ -75,13 +87,15 @@ const redacted = "[REDACTED]"
 func (c Config) String() string {
 	auth := "none"
 	switch {
+	case c.Token != "":
+		auth = "pre-issued token(" + redacted + ")"
 	case c.AccessKey != "":
 		auth = fmt.Sprintf("aksk(ak=%s, sk=%s)", c.AccessKey, redactIfSet(c.SecretKey))
 	case c.Username != "":
 		auth = fmt.Sprintf("token(user=%s, domain=%s, password=%s)", c.Username, c.DomainName, redactIfSet(c.Password))
 	}
-	return fmt.Sprintf("ecs.Config{endpoint=%s iam=%s vpc=%s project=%s region=%s auth=%s insecure=%t}",
-		c.Endpoint, c.IAMEndpoint, c.VPCEndpoint, c.ProjectID, c.Region, auth, c.InsecureSkipVerify)
+	return fmt.Sprintf("ecs.Config{endpoint=%s iam=%s vpc=%s project=%s project_name=%s region=%s auth=%s insecure=%t}",
+		c.Endpoint, c.IAMEndpoint, c.VPCEndpoint, c.ProjectID, c.ProjectName, c.Region, auth, c.InsecureSkipVerify)
 }
 
 // GoString keeps %#v from printing secrets too.
@@ -94,11 +108,13 @@ func (c Config) LogValue() slog.Value {
 		slog.String("iam_endpoint", c.IAMEndpoint),
 		slog.String("vpc_endpoint", c.VPCEndpoint),
 		slog.String("project_id", c.ProjectID),
+		slog.String("project_name", c.ProjectName),
 		slog.String("region", c.Region),
 		slog.String("username", c.Username),
 		slog.String("password", redactIfSet(c.Password)),
 		slog.String("access_key", c.AccessKey),
 		slog.String("secret_key", redactIfSet(c.SecretKey)),
+		slog.String("token", redactIfSet(c.Token)),
 		slog.Bool("insecure_skip_verify", c.InsecureSkipVerify),
 	)
 }
@@ -122,9 +138,16 @@ func (c *Config) validate() error {
 		}
 	}
 	if c.ProjectID == "" {
-		errs = append(errs, errors.New("project id (tenant_id) is required"))
+		switch {
+		case c.ProjectName == "":
+			errs = append(errs, errors.New("project id (tenant_id) is required"))
+		case c.Token != "" || c.AccessKey != "" || c.SecretKey != "":
+			errs = append(errs, errors.New("a project name is resolved to its id only with IAM password auth; AK/SK and a pre-issued token need the project id"))
+		}
 	}
 	switch {
+	case c.Token != "":
+		// A pre-issued token needs nothing else.
 	case c.AccessKey != "" || c.SecretKey != "":
 		if c.AccessKey == "" || c.SecretKey == "" {
 			errs = append(errs, errors.New("AK/SK auth needs both the access key and the secret key"))
@@ -137,7 +160,7 @@ func (c *Config) validate() error {
 			errs = append(errs, fmt.Errorf("IAM endpoint: %w", err))
 		}
 	default:
-		errs = append(errs, errors.New("no credentials: set an AK/SK pair or user name, password and domain"))
+		errs = append(errs, errors.New("no credentials: set an AK/SK pair, user name, password and domain, or a pre-issued token"))
 	}
 	return errors.Join(errs...)
 }

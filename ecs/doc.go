@@ -1,6 +1,6 @@
 // Package ecs is a typed client for the Huawei Cloud Stack (HCS) 8.3.0 Elastic
 // Cloud Server API, written against the reference (the Chinese original is the
-// authority) and the shapes real HCS returns (spec/real-client-evidence.md).
+// authority) and the shapes real HCS returns (observed from Huawei's production clients; docs/api-notes.md).
 //
 // It is layered, bottom up, one concern per file:
 //

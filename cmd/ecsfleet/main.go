@@ -40,7 +40,7 @@ var commands = []command{
 	{"version", "Print the ecsfleet version", runVersion},
 }
 
-// Exit codes shared by all commands (DESIGN.md section 7).
+// Exit codes shared by all commands (docs/architecture.md, Conventions).
 const (
 	exitOK      = 0
 	exitError   = 1

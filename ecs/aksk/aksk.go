@@ -8,10 +8,10 @@
 // Two variants exist on real HCS API gateways, and Verify accepts both:
 //
 //   - plain: Authorization "SDK-HMAC-SHA256 Access=AK, SignedHeaders=..., Signature=..."
-//     keyed with the SK itself (Huawei's current Go SDK; spec/aksk-signing.md);
+//     keyed with the SK itself (Huawei's current Go SDK; docs/api-notes.md, Client);
 //   - scoped: Authorization "SDK-HMAC-SHA256 Credential=AK/YYYYMMDD/region/service/sdk_request, ..."
 //     with a derived key and a four-line string to sign (the older signer a
-//     production Terraform provider uses; spec/real-client-evidence.md).
+//     production Terraform provider uses; docs/api-notes.md, Client).
 package aksk
 
 import (

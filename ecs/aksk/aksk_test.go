@@ -21,7 +21,7 @@ func vectorRequest(t *testing.T, method, target string, body []byte) *http.Reque
 	return req
 }
 
-// The two vectors of Huawei's Go SDK tests (spec/aksk-signing.md).
+// The two vectors of Huawei's Go SDK tests (docs/api-notes.md, Client).
 func TestSignVectors(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) // ignored: the request has a date
 	cases := []struct {

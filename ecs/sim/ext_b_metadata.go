@@ -1,7 +1,7 @@
 package sim
 
 // Server metadata (5.9). Metadata is where a fleet keeps a server's member
-// identity (DESIGN §3), so merge (POST), replace (PUT) and delete must be
+// identity (docs/architecture.md, Ownership), so merge (POST), replace (PUT) and delete must be
 // exact: merge leaves other keys alone, replace keeps the system keys the
 // platform wrote, and every key and value obeys ecs/rules.
 

@@ -1,7 +1,7 @@
 package sim
 
 // Server tags through the native tag API (5.13.1, 5.13.2, 5.13.9, 5.13.10).
-// A fleet's ownership tag lives here (DESIGN §3), and the list filter
+// A fleet's ownership tag lives here (docs/architecture.md, Ownership), and the list filter
 // `tags=` of the core matches Server.Tags, so these handlers read and write
 // exactly that map: key -> value, the same one create's `tags` /
 // `server_tags` fill.
