@@ -29,8 +29,48 @@ type Client struct {
 }
 
 // New validates cfg and builds a client. It does not call the API (the token
-// is fetched on first use).
+// is fetched on first use), so it needs the project's id: a configuration
+// that names its project by name only is for Open.
 func New(cfg Config) (*Client, error) {
+	c, err := newClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if c.project == "" {
+		return nil, errors.New("ecs: invalid configuration: the project is given by name only; Open resolves it to its id")
+	}
+	return c, nil
+}
+
+// Open is New for a configuration that may name its project by name
+// (ProjectName without ProjectID, IAM password auth): it asks IAM for a
+// token scoped to the project by name and takes the project's id from the
+// token, so the client is scoped to an id before it is used. With
+// ProjectID set it is New and calls nothing.
+func Open(ctx context.Context, cfg Config) (*Client, error) {
+	c, err := newClient(cfg)
+	if err != nil || c.project != "" {
+		return c, err
+	}
+	t, ok := c.auth.(*tokenAuth) // validate allows a name alone with password auth only
+	if !ok {
+		return nil, errors.New("ecs: invalid configuration: a project name needs IAM password auth")
+	}
+	if _, err := t.get(ctx); err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	id := t.project
+	t.mu.Unlock()
+	if id == "" {
+		return nil, fmt.Errorf("ecs: IAM issued a token for project %q without the project's id", cfg.ProjectName)
+	}
+	// The client is not shared yet: nothing reads these concurrently.
+	c.project, c.cfg.ProjectID, t.cfg.ProjectID = id, id, id
+	return c, nil
+}
+
+func newClient(cfg Config) (*Client, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("ecs: invalid configuration: %w", err)
 	}
@@ -54,9 +94,12 @@ func New(cfg Config) (*Client, error) {
 	if c.vpcBase == "" {
 		c.vpcBase = c.base
 	}
-	if cfg.AccessKey != "" {
+	switch {
+	case cfg.Token != "":
+		c.auth = &staticTokenAuth{token: cfg.Token}
+	case cfg.AccessKey != "":
 		c.auth = &akskAuth{ak: cfg.AccessKey, sk: cfg.SecretKey, scoped: cfg.ScopedSigning, now: c.now}
-	} else {
+	default:
 		c.auth = newTokenAuth(c, cfg)
 	}
 	return c, nil
@@ -171,6 +214,9 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 				reauthed = true // a token may expire early or be revoked: re-authenticate once
 				attempt--
 				continue
+			}
+			if _, static := c.auth.(*staticTokenAuth); static && resp.StatusCode == http.StatusUnauthorized && !r.noAuth {
+				return nil, &TokenRejectedError{Err: apiErr}
 			}
 			if attempt < c.retry.MaxAttempts {
 				switch Classify(apiErr) {

@@ -17,7 +17,8 @@ import (
 // err.Error(), and from there into logs and terminals. So every error
 // decoded from an answer has the secrets of its own request masked: the
 // values under secret keys of the JSON body (secretKeys), the configured
-// password and secret key, and the token the request carried.
+// password, secret key and pre-issued token, and the token the request
+// carried.
 //
 // The request types that hold secrets also print and log themselves with
 // those fields redacted (String, GoString, Format, LogValue), so a request
@@ -74,7 +75,7 @@ func requestSecrets(body []byte) []string {
 // secretsOf is everything request body and token must not show in an
 // error: the body's secrets, the client's own credentials, the token.
 func (c *Client) secretsOf(body []byte, token string) []string {
-	s := append(requestSecrets(body), c.cfg.Password, c.cfg.SecretKey, token)
+	s := append(requestSecrets(body), c.cfg.Password, c.cfg.SecretKey, c.cfg.Token, token)
 	kept := s[:0]
 	for _, v := range s {
 		if len(v) >= minSecretLen {
@@ -187,7 +188,10 @@ func (u TokenUser) LogValue() slog.Value { return slog.StringValue(u.String()) }
 // fields are unexported, so fmt would otherwise print them raw).
 func (c *Client) String() string {
 	auth := "token"
-	if c.cfg.AccessKey != "" {
+	switch {
+	case c.cfg.Token != "":
+		auth = "pre-issued token"
+	case c.cfg.AccessKey != "":
 		auth = "aksk"
 	}
 	return fmt.Sprintf("ecs.Client{endpoint=%s project=%s auth=%s}", c.base, c.project, auth)
