@@ -161,6 +161,7 @@ func runApply(args []string, io stdio) int {
 	if !rf.check("apply", io) {
 		return exitError
 	}
+	io = io.withoutColor(rf.noColor)
 	switch {
 	case planFile == "" && ff.file == "":
 		fmt.Fprintln(io.err, "ecsfleet apply: give the fleet with -f FILE, or a saved PLANFILE from 'ecsfleet plan -out' (run 'ecsfleet apply -h' for the flags)")
@@ -192,6 +193,7 @@ func runDestroy(args []string, io stdio) int {
 	if !rf.check("destroy", io) {
 		return exitError
 	}
+	io = io.withoutColor(rf.noColor)
 	return execute("destroy", ff, rf, io, true)
 }
 

@@ -51,6 +51,7 @@ func runDrift(args []string, io stdio) int {
 	if fs.NArg() > 0 {
 		return tooManyArgs("drift", io)
 	}
+	io = io.withoutColor(*noColor)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	p, ok := makePlan(ctx, "drift", ff, io)

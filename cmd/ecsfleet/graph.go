@@ -11,7 +11,7 @@ import (
 	"github.com/ecsfleet/ecsfleet/plan"
 )
 
-const graphHelp = `Usage: ecsfleet graph -f FILE [--var NAME=VALUE ...] [--var-file FILE ...]
+const graphHelp = `Usage: ecsfleet graph -f FILE [--var NAME=VALUE ...] [--var-file FILE ...] [--no-color]
 
 Prints the plan's operations as a Graphviz DOT graph on stdout: one node
 per API call (its kind, server set, number of servers and rollout wave),
@@ -37,12 +37,14 @@ func runGraph(args []string, io stdio) int {
 	fs := flag.NewFlagSet("graph", flag.ContinueOnError)
 	var ff fleetFlags
 	ff.register(fs)
+	noColor := fs.Bool("no-color", false, "never color the diagnostics")
 	if code, ok := parseFlags(fs, args, io, graphHelp, fmt.Sprintf(graphFooter, cloudEnv)); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
 		return tooManyArgs("graph", io)
 	}
+	io = io.withoutColor(*noColor)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	p, ok := makePlan(ctx, "graph", ff, io)

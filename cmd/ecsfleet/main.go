@@ -10,8 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
-	"strings"
 )
 
 // stdio bundles the streams a command writes to, so tests can capture them.
@@ -58,8 +56,15 @@ func run(args []string, io stdio) int {
 		usage(io.err)
 		return exitError
 	}
+	if args[0] == "--version" || args[0] == "-version" {
+		return runVersion(args[1:], io)
+	}
 	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
+			// help CMD is CMD -h; help sim serve is sim serve -h.
+			if args[1] == "sim" && len(args) > 2 {
+				return run([]string{"sim", args[2], "-h"}, io)
+			}
 			return run([]string{args[1], "-h"}, io)
 		}
 		usage(io.out)
@@ -91,17 +96,12 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Run 'ecsfleet <command> -h' for a command's flags.")
 }
 
-// suggest returns the command name closest to a mistyped one, if any is close.
+// suggest returns the command name closest to a mistyped one, if any is
+// close: a prefix ("vers"), or a typo ("aply", "valdiate", "destory").
 func suggest(name string) string {
 	var names []string
 	for _, c := range commands {
-		if strings.HasPrefix(c.name, name) || strings.HasPrefix(name, c.name) {
-			names = append(names, c.name)
-		}
+		names = append(names, c.name)
 	}
-	sort.Strings(names)
-	if len(names) > 0 {
-		return names[0]
-	}
-	return ""
+	return closest(name, names)
 }

@@ -72,6 +72,7 @@ func runPlan(args []string, io stdio) int {
 	if fs.NArg() > 0 {
 		return tooManyArgs("plan", io)
 	}
+	io = io.withoutColor(*noColor)
 	if *asJSON && *asMarkdown {
 		fmt.Fprintln(io.err, "ecsfleet plan: --json and --markdown cannot be used together")
 		return exitError
@@ -177,7 +178,7 @@ func (ff *fleetFlags) register(fs *flag.FlagSet) {
 // flags, footer) on stdout; a mistake is reported on stderr. When ok is
 // false the command is over and code is its exit status.
 func parseFlags(fs *flag.FlagSet, args []string, io stdio, header, footer string) (code int, ok bool) {
-	fs.SetOutput(io.Discard)
+	fs.SetOutput(quiet) // flagError says what is wrong, in one line
 	fs.Usage = func() {}
 	err := fs.Parse(args)
 	switch {

@@ -59,6 +59,7 @@ func runShow(args []string, io stdio) int {
 		fmt.Fprintln(io.err, "ecsfleet show: --json and --markdown cannot be used together")
 		return exitError
 	}
+	io = io.withoutColor(*noColor)
 	p, err := plan.ReadSaved(files[0])
 	if err != nil {
 		var pe *fs.PathError

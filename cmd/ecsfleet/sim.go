@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -66,12 +65,21 @@ func runSimServe(args []string, io stdio) int {
 	return exitOK
 }
 
+const simServeHelp = `Usage: ecsfleet sim serve [--addr HOST:PORT] [--config FILE] [--state FILE] [--seed N] [--time-scale X] [model flags]
+
+Serves the HCS ECS API (native /v1, /v1.1 and community /v2, /v2.1 paths),
+IAM tokens at /v3/auth/tokens, and call statistics at /_sim/stats.
+The whole cloud model (durations, quotas, catalogue, faults) is a YAML file
+(--config, see docs/simulator.md); the flags below override parts of it.
+
+Flags (written with one dash or two):
+`
+
 // parseSimServe turns serve's flags (and its --config file) into the listen
 // address and the cloud model. When ok is false the command is over and
 // code is its exit status (0 after --help).
 func parseSimServe(args []string, io stdio) (addr string, cfg sim.Config, code int, ok bool) {
-	fs := flag.NewFlagSet("ecsfleet sim serve", flag.ContinueOnError)
-	fs.SetOutput(io.err)
+	fs := flag.NewFlagSet("sim serve", flag.ContinueOnError)
 	addrFlag := fs.String("addr", "127.0.0.1:8774", "listen `address` (host:port; port 0 picks a free one)")
 	cfgFile := fs.String("config", "", "YAML `file` with the cloud model (see docs/simulator.md); defaults otherwise")
 	stateFile := fs.String("state", "", "persist the cloud in this JSON `file` (shared safely by several processes); in memory when empty")
@@ -86,22 +94,8 @@ func parseSimServe(args []string, io stdio) (addr string, cfg sim.Config, code i
 	f429 := fs.Float64("fault-429", 0, "fraction (0..1) of API calls answered 429")
 	fDrop := fs.Float64("fault-drop", 0, "fraction (0..1) of API calls whose connection is dropped")
 	fSub := fs.Float64("fault-subjob", 0, "fraction (0..1) of sub-jobs that end FAIL")
-	fs.Usage = func() {
-		fmt.Fprintln(io.err, "Usage: ecsfleet sim serve [--addr HOST:PORT] [--config FILE] [--state FILE] [--seed N] [--time-scale X] [model flags]")
-		fmt.Fprintln(io.err)
-		fmt.Fprintln(io.err, "Serves the HCS ECS API (native /v1, /v1.1 and community /v2, /v2.1 paths),")
-		fmt.Fprintln(io.err, "IAM tokens at /v3/auth/tokens, and call statistics at /_sim/stats.")
-		fmt.Fprintln(io.err, "The whole cloud model (durations, quotas, catalogue, faults) is a YAML file")
-		fmt.Fprintln(io.err, "(--config, see docs/simulator.md); the flags below override parts of it.")
-		fmt.Fprintln(io.err)
-		fmt.Fprintln(io.err, "Flags:")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return "", cfg, exitOK, false
-		}
-		return "", cfg, exitError, false
+	if code, ok := parseFlags(fs, args, io, simServeHelp, ""); !ok {
+		return "", cfg, code, false
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(io.err, "ecsfleet sim serve: unexpected argument %q\n", fs.Arg(0))

@@ -16,44 +16,51 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
-// runValidate checks a fleet file without calling the cloud: syntax,
-// references, and every value rule the API enforces. Exit 0 when valid,
-// 1 when not (warnings alone keep 0).
-func runValidate(args []string, io stdio) int {
-	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	fs.SetOutput(io.err)
-	file := fs.String("f", "", "fleet file to check (.yaml, .yml or .hcl)")
-	var vars, varFiles stringList
-	fs.Var(&vars, "var", "set a variable: --var NAME=VALUE (repeatable)")
-	fs.Var(&varFiles, "var-file", "read variables from a YAML (NAME: value) or .hcl (NAME = \"value\") file (repeatable)")
-	printSchema := fs.Bool("print-schema", false, "print the JSON Schema of the YAML form and exit")
-	fs.Usage = func() {
-		fmt.Fprint(io.err, `Usage: ecsfleet validate -f FILE [--var NAME=VALUE ...] [--var-file FILE ...]
+const validateHelp = `Usage: ecsfleet validate -f FILE [--var NAME=VALUE ...] [--var-file FILE ...] [--no-color]
+       ecsfleet validate --print-schema
 
 Checks a fleet file without calling the cloud: syntax, unknown fields,
 references between keypairs, groups, volumes and server sets, and every
 value rule of the HCS ECS API (names, counts, tags, metadata, passwords,
 NICs, volumes, user data). All problems are reported at once as
-file:line:col with the source line. Exit status 0 = valid, 1 = invalid.
+file:line:col with the source line.
 
 ${var.NAME} takes its value from --var, then --var-file, then the file's
-variables; ${env.NAME} from the environment. Output is colored on a
-terminal unless NO_COLOR is set.
+variables; ${env.NAME} from the environment. A secret that is not set
+yet (a password from ${env.NAME}) is a warning, not an error: a review
+needs no secrets. Output is colored on a terminal unless NO_COLOR is set,
+TERM is dumb or --no-color is given.
 
-Flags:
-`)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitError
+Flags (written with one dash or two):
+`
+
+const validateFooter = `
+Exit status:
+  0  the fleet file is valid (warnings alone keep 0)
+  1  it is not: every problem is listed on stderr
+
+Example:
+  ecsfleet validate -f examples/quickstart.yaml
+`
+
+// runValidate checks a fleet file without calling the cloud: syntax,
+// references, and every value rule the API enforces. Exit 0 when valid,
+// 1 when not (warnings alone keep 0).
+func runValidate(args []string, io stdio) int {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	var ff fleetFlags
+	ff.register(fs)
+	printSchema := fs.Bool("print-schema", false, "print the JSON Schema of the YAML form and exit")
+	noColor := fs.Bool("no-color", false, "never color the diagnostics")
+	if code, ok := parseFlags(fs, args, io, validateHelp, validateFooter); !ok {
+		return code
 	}
 	if *printSchema {
 		io.out.Write(spec.Schema())
 		return exitOK
 	}
+	io = io.withoutColor(*noColor)
+	file := &ff.file
 	if *file == "" && fs.NArg() == 1 {
 		*file = fs.Arg(0)
 	} else if fs.NArg() > 0 {
@@ -63,10 +70,10 @@ Flags:
 		return exitError
 	}
 	if *file == "" {
-		fmt.Fprintln(io.err, "ecsfleet validate: -f FILE is required")
-		fs.Usage()
+		fmt.Fprintln(io.err, "ecsfleet validate: -f FILE is required (run 'ecsfleet validate -h' for the flags)")
 		return exitError
 	}
+	vars, varFiles := ff.vars, ff.varFiles
 	varMap, err := spec.ParseVarArgs(vars)
 	if err != nil {
 		fmt.Fprintf(io.err, "ecsfleet validate: %v\n", err)
@@ -119,11 +126,29 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// useColor reports whether w is a terminal and NO_COLOR is unset
-// (https://no-color.org).
+// useColor reports whether w is a terminal that takes color: NO_COLOR is
+// not set to a non-empty value (https://no-color.org: "when present and
+// not an empty string") and TERM is not "dumb". --no-color is
+// stdio.withoutColor. This is the one place the CLI decides on color.
 func useColor(w any) bool {
-	if _, set := os.LookupEnv("NO_COLOR"); set {
-		return false
+	return colorAllowed(os.Getenv) && isTerminal(w)
+}
+
+// colorAllowed is useColor's reading of the environment.
+func colorAllowed(getenv func(string) string) bool {
+	return getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+}
+
+// plainWriter is a stream that is never taken for a terminal.
+type plainWriter struct{ io.Writer }
+
+// withoutColor returns io with its output streams hidden from useColor
+// when off (--no-color), so nothing a command prints on them is colored:
+// its diagnostics on stderr included. The input stays: whether a question
+// can be asked is not a matter of color.
+func (s stdio) withoutColor(off bool) stdio {
+	if off {
+		s.out, s.err = plainWriter{s.out}, plainWriter{s.err}
 	}
-	return isTerminal(w)
+	return s
 }

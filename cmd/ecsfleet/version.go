@@ -11,16 +11,19 @@ import (
 // otherwise the module version or VCS revision from the build info is used.
 var version = ""
 
+const versionHelp = `Usage: ecsfleet version
+       ecsfleet --version
+
+Prints the ecsfleet version, the Go version and the platform.
+`
+
 func runVersion(args []string, io stdio) int {
 	fs := flag.NewFlagSet("version", flag.ContinueOnError)
-	fs.SetOutput(io.err)
-	fs.Usage = func() {
-		fmt.Fprintln(io.err, "Usage: ecsfleet version\n\nPrints the ecsfleet version, the Go version and the platform.")
+	if code, ok := parseFlags(fs, args, io, versionHelp, ""); !ok {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
+	if fs.NArg() > 0 {
+		fmt.Fprintln(io.err, "ecsfleet version: takes no arguments")
 		return exitError
 	}
 	fmt.Fprintf(io.out, "ecsfleet %s (%s, %s/%s)\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
