@@ -162,7 +162,8 @@ func parseSimServe(args []string, io stdio) (addr string, cfg sim.Config, code i
 // are the simulator's own test credentials: printing them is the point.
 func printSimInfo(w io.Writer, srv *sim.HTTPServer, cfg sim.Config) {
 	fmt.Fprintf(w, "HCS ECS simulator listening on %s\n", srv.URL)
-	fmt.Fprintf(w, "  ECS endpoint:   %s   (e.g. GET %s/v1/%s/cloudservers/detail)\n", srv.URL, srv.URL, srv.ProjectID)
+	// 5.2.5 answers only {"count"} without offset: the example lists.
+	fmt.Fprintf(w, "  ECS endpoint:   %s   (e.g. GET %s/v1/%s/cloudservers/detail?offset=1&limit=10)\n", srv.URL, srv.URL, srv.ProjectID)
 	fmt.Fprintf(w, "  IAM endpoint:   %s/v3/auth/tokens\n", srv.URL)
 	fmt.Fprintf(w, "  stats:          %s/_sim/stats\n", srv.URL)
 	fmt.Fprintf(w, "  region:         %s\n", srv.Region)

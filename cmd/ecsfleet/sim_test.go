@@ -2,10 +2,17 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/ecsfleet/ecsfleet/ecs/sim"
 )
 
 // The model flags override the config file only when given, and a flag
@@ -49,5 +56,43 @@ func TestSimServeFlagsOverrideConfig(t *testing.T) {
 	_, cfg, _, ok = parseSimServe([]string{"--config", file, "--fault-5xx", "0"}, stdio{err: &errw})
 	if !ok || cfg.Faults.Error5xx != 0 {
 		t.Errorf("--fault-5xx 0 over a file's 0.25: ok=%v error_5xx=%v", ok, cfg.Faults.Error5xx)
+	}
+}
+
+// The banner's example URL lists servers: 5.2.5 answers only {"count"}
+// without offset, which is not what a newcomer trying it wants to see.
+func TestSimInfoExampleLists(t *testing.T) {
+	cfg := sim.DefaultConfig()
+	hs, err := sim.StartAddr("127.0.0.1:0", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hs.Close()
+	var b bytes.Buffer
+	printSimInfo(&b, hs, cfg)
+	m := regexp.MustCompile(`\(e\.g\. GET (\S+)\)`).FindStringSubmatch(b.String())
+	if m == nil {
+		t.Fatalf("no example URL in the banner:\n%s", b.String())
+	}
+	body := fmt.Sprintf(`{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":%q,"password":%q,"domain":{"name":%q}}}},"scope":{"project":{"id":%q}}}}`,
+		hs.User, hs.Password, hs.DomainName, hs.ProjectID)
+	resp, err := http.Post(hs.URL+"/v3/auth/tokens", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	req, _ := http.NewRequest(http.MethodGet, m[1], nil)
+	req.Header.Set("X-Auth-Token", resp.Header.Get("X-Subject-Token"))
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]json.RawMessage
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d, %v", m[1], resp.StatusCode, err)
+	}
+	if _, ok := out["servers"]; !ok {
+		t.Errorf("GET %s answers %v: no server list", m[1], out)
 	}
 }
