@@ -353,7 +353,7 @@ func (b *builder) secret(r *rawSecret, set string, allowLiteral bool) *Secret {
 	}
 	v, err := s.Resolve()
 	if err != nil {
-		b.sink.warnf(r.Pos, "admin_password of server set %q cannot be checked now: %s", set, err.Error()).hint("plan and apply will need it")
+		b.sink.warnf(r.Pos, "admin_password of server set %q cannot be checked now: %s", set, err.Error()).hint("%s", missingSecretHint(s))
 		return s
 	}
 	b.sink.red.value(v)
@@ -361,6 +361,18 @@ func (b *builder) secret(r *rawSecret, set string, allowLiteral bool) *Secret {
 		b.sink.errorf(r.Pos, "admin_password of server set %q (%s): %s", set, s.String(), err.Error())
 	}
 	return s
+}
+
+// missingSecretHint tells a newcomer who has not got the secret (an
+// example's password, a CI job without secrets) that the warning is
+// expected, and how to give the value when plan and apply need it.
+func missingSecretHint(s *Secret) string {
+	if s.kind == secretFile {
+		return "expected until the file exists (plan and apply need it): write the password in it, on one line, readable by you only"
+	}
+	return "expected until " + s.ref + " is set (plan and apply need it): export " + s.ref + "='<password>', " +
+		strconv.Itoa(rules.MinPasswordLen) + " to " + strconv.Itoa(rules.MaxPasswordLen) +
+		" characters mixing 3 of upper case, lower case, digits and specials"
 }
 
 // parseMaxUnavailable reads "N" or "N%".

@@ -660,3 +660,26 @@ func TestPasswordGeneration(t *testing.T) {
 	_, diags = parseT(t, base+"  password_generation: 1\nservers:\n  - name: w\n    nics: [{subnet: s}]\n    admin_password: ${env.PW}\n", LoadOptions{LookupEnv: env})
 	wantError(t, diags, `unknown field "password_generation" in defaults`)
 }
+
+// A secret a newcomer does not have yet (an example's password) is a
+// warning whose hint says that is expected and how to give it.
+func TestMissingSecretHintSaysHowToSetIt(t *testing.T) {
+	_, diags := parseT(t, base+"servers:\n  - {name: w, nics: [{subnet: s}], admin_password: \"${env.WEB_PW}\"}\n", LoadOptions{})
+	if diags.HasErrors() || len(diags) != 1 || diags[0].Severity != Warning {
+		t.Fatalf("want one warning, got:\n%v", diags)
+	}
+	for _, want := range []string{"expected until WEB_PW is set", "plan and apply need it", "export WEB_PW='<password>'", "8 to 26 characters"} {
+		if !strings.Contains(diags[0].Hint, want) {
+			t.Errorf("hint %q lacks %q", diags[0].Hint, want)
+		}
+	}
+	dir := t.TempDir()
+	src := base + "servers:\n  - {name: w, nics: [{subnet: s}], admin_password: {file: ./pw.txt}}\n"
+	if err := os.WriteFile(filepath.Join(dir, "f.yaml"), []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, diags = Load(filepath.Join(dir, "f.yaml"), LoadOptions{})
+	if diags.HasErrors() || len(diags) != 1 || !strings.Contains(diags[0].Hint, "expected until the file exists") {
+		t.Fatalf("want one warning with the file hint, got:\n%v", diags)
+	}
+}
