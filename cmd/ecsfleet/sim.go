@@ -14,31 +14,67 @@ import (
 	"github.com/ecsfleet/ecsfleet/ecs/sim"
 )
 
-// runSim is `ecsfleet sim <subcommand>`; today only `serve`, which runs
-// the simulator standalone so curl, an SDK or another ecsfleet can use it.
+// simCommands are the subcommands of `ecsfleet sim`: serve runs the
+// simulator standalone so curl, an SDK or another ecsfleet can use it; the
+// others change the cloud ecsfleet uses behind its back (simctl.go).
+var simCommands = []command{
+	{"serve", "Run the simulator standalone on a local address", runSimServe},
+	{"ls", "List the servers: name, id, status, flavor, tags", runSimLs},
+	{"rename", "Rename a server: sim rename SERVER NEWNAME", runSimRename},
+	{"resize", "Change a server's flavor: sim resize SERVER FLAVOR", runSimResize},
+	{"delete", "Delete a server: sim delete SERVER", runSimDelete},
+	{"tag", "Add or change a tag: sim tag SERVER KEY=VALUE", runSimTag},
+	{"untag", "Remove a tag: sim untag SERVER KEY", runSimUntag},
+}
+
+// runSim is `ecsfleet sim <subcommand>`.
 func runSim(args []string, io stdio) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		simUsage(io.out)
 		if len(args) == 0 {
+			simUsage(io.err)
 			return exitError
 		}
+		simUsage(io.out)
 		return exitOK
 	}
-	switch args[0] {
-	case "serve":
-		return runSimServe(args[1:], io)
+	for _, c := range simCommands {
+		if c.name == args[0] {
+			return c.run(args[1:], io)
+		}
 	}
 	fmt.Fprintf(io.err, "ecsfleet sim: unknown subcommand %q\n", args[0])
-	simUsage(io.err)
+	var names []string
+	for _, c := range simCommands {
+		names = append(names, c.name)
+	}
+	if s := closest(args[0], names); s != "" {
+		fmt.Fprintf(io.err, "Did you mean %q?\n", s)
+	}
+	fmt.Fprintln(io.err, "Run 'ecsfleet sim -h' for the list of subcommands.")
 	return exitError
 }
 
 func simUsage(w io.Writer) {
-	fmt.Fprintln(w, "Usage: ecsfleet sim serve [flags]")
+	fmt.Fprintln(w, "Usage: ecsfleet sim <subcommand> [flags] [arguments]")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Runs the built-in HCS 8.3.0 ECS simulator on a local address until")
-	fmt.Fprintln(w, "interrupted, and prints its endpoint, project and test credentials.")
-	fmt.Fprintln(w, "Run 'ecsfleet sim serve -h' for the flags.")
+	fmt.Fprintln(w, "The built-in HCS 8.3.0 ECS simulator. 'sim serve' runs it on a local")
+	fmt.Fprintln(w, "address until interrupted, and prints its endpoint, project and test")
+	fmt.Fprintln(w, "credentials. The others change the cloud 'ecsfleet apply' uses (the")
+	fmt.Fprintln(w, "embedded simulator in .ecsfleet/, or HCS_ECS_ENDPOINT) behind its back,")
+	fmt.Fprintln(w, "as someone at the console would: for demos and drift tests.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Subcommands:")
+	for _, c := range simCommands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'ecsfleet sim <subcommand> -h' for its flags.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Example (drift, shown and repaired):")
+	fmt.Fprintln(w, "  ecsfleet apply -f examples/quickstart.yaml --auto-approve")
+	fmt.Fprintln(w, "  ecsfleet sim rename web-0002 intruder")
+	fmt.Fprintln(w, "  ecsfleet drift -f examples/quickstart.yaml     # exit 2: the rename")
+	fmt.Fprintln(w, "  ecsfleet apply -f examples/quickstart.yaml --auto-approve")
 }
 
 // runSimServe parses the serve flags, starts the simulator and blocks until
