@@ -269,8 +269,8 @@ func jobSuffix(ev engine.Event) string {
 
 func startedLine(ev engine.Event) string {
 	s := plan.Clean(ev.Op) + " started: " + opText(ev)
-	if ev.Wave > 0 {
-		s += fmt.Sprintf(" (wave %d)", ev.Wave)
+	if w := fmt.Sprintf("wave %d", ev.Wave); ev.Wave > 0 && !strings.Contains(ev.Why, w) {
+		s += " (" + w + ")"
 	}
 	return s
 }
