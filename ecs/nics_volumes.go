@@ -149,6 +149,9 @@ type Volume struct {
 	SnapshotID         FlexString       `json:"snapshotId"`
 	Metadata           FlexMap          `json:"metadata"`
 	Attachments        []map[string]any `json:"attachments"`
+	// Multiattach marks a shared volume (one that several servers may
+	// attach at once): not one of a server's own data volumes.
+	Multiattach FlexBool `json:"multiattach,omitempty"`
 }
 
 // Name returns the volume's name whichever spelling the answer used.

@@ -99,8 +99,10 @@ func TestApplyConvergesUnderFaults(t *testing.T) {
 	}
 }
 
-// bystander creates a server that is not the fleet's (the simulator's
-// faults come before any change, so the test may simply try again).
+// bystander creates a server that is not the fleet's: another fleet's,
+// bearing the name of a member (an unowned one would be adopted, adopt.go).
+// The simulator's faults come before any change, so the test may simply
+// try again.
 func (cl *cloud) bystander(t *testing.T) ecs.Server {
 	t.Helper()
 	ctx := context.Background()
@@ -108,7 +110,7 @@ func (cl *cloud) bystander(t *testing.T) ecs.Server {
 	req := &ecs.CreateServersRequest{Server: ecs.CreateServer{ImageRef: sim.ImageUbuntu2204, FlavorRef: "s6.small.1", Name: "web-0001",
 		VPCID: "1e0f2a3b-0000-4000-8000-00000000a001", AvailabilityZone: "az1.dc1", RootVolume: ecs.RootVolume{VolumeType: "SSD"},
 		NICs: []ecs.CreateNIC{{SubnetID: "2f1a3b4c-0000-4000-8000-00000000b001"}}, PowerOn: &power,
-		ServerTags: []ecs.Tag{{Key: "owner", Value: "someone-else"}}}}
+		ServerTags: []ecs.Tag{{Key: "owner", Value: "someone-else"}, {Key: "ecsfleet", Value: "someone-else"}}}}
 	wait := ecs.WaitOptions{Expected: time.Millisecond, MinInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond, Timeout: time.Minute}
 	for i := 0; i < 50; i++ {
 		jr, err := cl.c.CreateServers(ctx, req)

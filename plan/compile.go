@@ -180,6 +180,8 @@ func (c *compiler) set(s *spec.ServerSet) {
 		switch {
 		case m.action == Create:
 			creates = append(creates, m)
+		case m.action == Adopt:
+			c.adopt(ds, m)
 		case m.action == Replace && m.live.Status == ecs.StatusError:
 			brokenDeletes = append(brokenDeletes, Target{Name: m.live.Name, ID: m.live.ID})
 			creates = append(creates, m)
@@ -304,10 +306,19 @@ func (c *compiler) metadata(ds *desiredSet, m *memberChange, deps []string) {
 	}
 }
 
+// adopt gives an unowned server the fleet's mark (one tag call) and then
+// ecsfleet's bookkeeping (one metadata call): from then on it is a member.
+func (c *compiler) adopt(ds *desiredSet, m *memberChange) {
+	t := c.target(m)
+	tags := c.add(Op{Kind: OpAddTags, Set: ds.s.Name, Targets: []Target{t}, Args: OpArgs{Tags: m.tagsAdd},
+		Why: fmt.Sprintf("adopt %s (%s) into set %s: give it the fleet's mark", m.name, m.live.ID, ds.s.Name)})
+	c.metadata(ds, m, []string{tags})
+}
+
 // target is the op target of a member: its live id, or its name alone when
 // this plan creates it (the engine learns the id from the create job).
 func (c *compiler) target(m *memberChange) Target {
-	if m.live != nil && m.action == Update {
+	if m.live != nil && (m.action == Update || m.action == Adopt) {
 		return Target{Name: m.name, ID: m.live.ID}
 	}
 	return Target{Name: m.name}

@@ -16,12 +16,26 @@ import (
 func fingerprints(pl *planner) ([]Fingerprint, []string) {
 	fps := snapshotFingerprints(pl.f, pl.snap)
 	var absent []string
+	adopted := map[string]bool{}
 	for _, ms := range pl.members {
 		for _, m := range ms {
-			if m.action == Create {
+			switch m.action {
+			case Create:
 				absent = append(absent, string(KindServer)+" "+m.name)
+			case Adopt:
+				adopted[m.live.ID] = true
 			}
 		}
+	}
+	// The servers the plan adopts: one that changed since (another fleet
+	// took it, it was renamed or deleted) makes a saved plan stale.
+	if len(adopted) > 0 {
+		for i := range pl.snap.Others {
+			if adopted[pl.snap.Others[i].ID] {
+				fps = append(fps, serverFingerprint(&pl.snap.Others[i]))
+			}
+		}
+		sortFingerprints(fps)
 	}
 	for _, list := range [][]objectChange{pl.objects.keypairs, pl.objects.groups, pl.objects.volumes} {
 		for _, o := range list {
@@ -75,13 +89,17 @@ func snapshotFingerprints(f *spec.Fleet, snap *Snapshot) []Fingerprint {
 		fps = append(fps, Fingerprint{Kind: KindVolume, ID: v.ID, Name: volumeName(v),
 			Attrs: map[string]string{"status": v.Status, "size": strconv.Itoa(int(v.Size)), "attachments": shortHash(attachmentIDs(v)...)}})
 	}
+	sortFingerprints(fps)
+	return fps
+}
+
+func sortFingerprints(fps []Fingerprint) {
 	sort.Slice(fps, func(i, j int) bool {
 		if fps[i].Kind != fps[j].Kind {
 			return fps[i].Kind < fps[j].Kind
 		}
 		return fps[i].ID < fps[j].ID
 	})
-	return fps
 }
 
 // serverFingerprint keeps what the diff of a server looked at. Bulky

@@ -68,6 +68,14 @@ func makeFrom(ctx context.Context, r Reader, f *spec.Fleet, snap *Snapshot, o Op
 		return nil, err
 	}
 	pl.diffServers()
+	// A missing member may exist without the fleet's mark: adopted, not
+	// created (adopt.go). Before the objects, which count its volumes.
+	if err := pl.adoptMissing(ctx, r); err != nil {
+		return nil, err
+	}
+	if err := pl.probs.err(); err != nil {
+		return nil, err
+	}
 	pl.diffObjects()
 
 	// Phase 2: the catalogue, only when the plan needs it.

@@ -174,21 +174,29 @@ func TestScenarios(t *testing.T) {
 				t.Errorf("want db destroyed, got %+v", p.Summary)
 			}
 		}},
-		{name: "unowned-lookalikes", oob: func(t *testing.T, cl *cloud) {
-			// Servers named like the fleet's members, without its marks.
-			power := true
-			req := &ecs.CreateServersRequest{Server: ecs.CreateServer{ImageRef: "", FlavorRef: "s6.small.1", Name: "web", Count: 2,
-				VPCID: "1e0f2a3b-0000-4000-8000-00000000a001", NICs: []ecs.CreateNIC{{SubnetID: "2f1a3b4c-0000-4000-8000-00000000b001"}},
-				RootVolume: ecs.RootVolume{VolumeType: "SSD", Size: 40}, AvailabilityZone: "az1.dc1", PowerOn: &power}}
-			req.Server.ImageRef = imageID(t, cl, "Ubuntu 22.04 server 64bit")
-			jr, err := cl.c.CreateServers(ctx, req)
-			if err != nil {
+		{name: "adopt-unowned", oob: func(t *testing.T, cl *cloud) {
+			// Servers named like the fleet's members, without its marks,
+			// made from the set's template but for its tags, metadata and
+			// group: adopted, not created; the rest is for the next plan.
+			if _, err := cl.c.CreateKeypair(ctx, "shop-key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO/6+WwPZ+wTUkjbbGm/fN6Yd7YgcTSuC43Jo4ci2iPC test"); err != nil {
 				t.Fatal(err)
 			}
-			waitJob(t, cl, jr.JobID)
+			lookalikes(t, cl, "web", 2, "shop-key")
 		}, after: baseFleet, check: func(t *testing.T, p *Plan) {
-			if p.Summary.Destroy != 0 || p.Summary.Change != 0 || p.Summary.Add != 6 {
-				t.Errorf("lookalikes must be left alone, got %+v", p.Summary)
+			if p.Summary.Destroy != 0 || p.Summary.Change != 0 || p.Summary.Add != 3 || p.Summary.Adopt != 3 {
+				t.Errorf("want web-0001, web-0002 and the keypair adopted, the rest added: %+v", p.Summary)
+			}
+			if countOps(p, OpAddTags) != 2 || countOps(p, OpCreateServers) != 2 {
+				t.Errorf("calls %v", p.CallsByKind())
+			}
+		}},
+		{name: "other-fleets-lookalikes", oob: func(t *testing.T, cl *cloud) {
+			// The same, but the servers carry another fleet's mark: never
+			// adopted; the members are created beside them.
+			lookalikes(t, cl, "web", 2, "", ecs.Tag{Key: "ecsfleet", Value: "other"}, ecs.Tag{Key: "ecsfleet-set", Value: "web"})
+		}, after: baseFleet, check: func(t *testing.T, p *Plan) {
+			if p.Summary.Destroy != 0 || p.Summary.Change != 0 || p.Summary.Add != 6 || p.Summary.Adopt != 0 {
+				t.Errorf("another fleet's servers must be left alone, got %+v", p.Summary)
 			}
 		}},
 		{name: "keypair-adopt", oob: func(t *testing.T, cl *cloud) {
@@ -270,4 +278,30 @@ func waitJob(t *testing.T, cl *cloud, id string) {
 	if err != nil || j.Status != ecs.JobSuccess {
 		t.Fatalf("job %s: %v %v", id, err, j)
 	}
+}
+
+// lookalikes creates count servers named like the members of set (from
+// the base fleet's template for web) behind ecsfleet's back, with the
+// given keypair and tags, and waits for them.
+func lookalikes(t *testing.T, cl *cloud, set string, count int, keypair string, tags ...ecs.Tag) []string {
+	t.Helper()
+	power := true
+	req := &ecs.CreateServersRequest{Server: ecs.CreateServer{FlavorRef: "s6.small.1", Name: set, Count: count,
+		VPCID: "1e0f2a3b-0000-4000-8000-00000000a001", NICs: []ecs.CreateNIC{{SubnetID: "2f1a3b4c-0000-4000-8000-00000000b001"}},
+		RootVolume: ecs.RootVolume{VolumeType: "SSD", Size: 40}, AvailabilityZone: "az1.dc1", PowerOn: &power,
+		KeyName: keypair, ServerTags: tags}}
+	req.Server.ImageRef = imageID(t, cl, "Ubuntu 22.04 server 64bit")
+	jr, err := cl.c.CreateServers(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := cl.c.WaitJob(context.Background(), jr.JobID, fastWait)
+	if err != nil || j.Status != ecs.JobSuccess {
+		t.Fatalf("job %s: %v %v", jr.JobID, err, j)
+	}
+	var ids []string
+	for _, r := range j.ServerResults() {
+		ids = append(ids, r.ServerID)
+	}
+	return ids
 }

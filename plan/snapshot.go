@@ -51,6 +51,12 @@ type Snapshot struct {
 	Subnets  []ecs.Subnet
 	// Volumes are every volume of the project (the fleet's are marked).
 	Volumes []ecs.Volume
+	// Others are the project's servers that do not carry the fleet's mark
+	// (unowned ones and other fleets'), read only when the plan has
+	// missing members: a member may exist without the mark (adopt.go).
+	// OthersRead says they were read.
+	Others     []ecs.Server
+	OthersRead bool
 	// Reads is the number of read calls made, by endpoint label.
 	Reads map[string]int
 	mu    sync.Mutex
@@ -83,7 +89,7 @@ func ReadSnapshot(ctx context.Context, r Reader, f *spec.Fleet) (*Snapshot, erro
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(readBound)
 	g.Go(func() error {
-		servers, err := readServers(ctx, r, OwnerFilter(f.Name), s.count)
+		servers, err := readServers(ctx, r, OwnerFilter(f.Name), "servers", "the fleet's servers", s.count)
 		s.Servers = servers
 		return err
 	})
@@ -132,30 +138,76 @@ func wrapRead(what string, err error) error {
 	return &ReadError{What: what, Err: err}
 }
 
-// readServers pages through 5.2.5 with the ownership filter. The API pages
+// ReadSnapshotFor is the fresh snapshot a saved plan is checked against
+// (Stale): ReadSnapshot, plus the servers without the fleet's mark when the
+// plan adopts some, so that a server that changed or was taken by another
+// fleet since the plan was made is noticed before it is adopted.
+func ReadSnapshotFor(ctx context.Context, r Reader, f *spec.Fleet, saved *Plan) (*Snapshot, error) {
+	s, err := ReadSnapshot(ctx, r, f)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range saved.Changes {
+		if c.Kind == KindServer && c.Action == Adopt {
+			return s, s.readOthers(ctx, r, f.Name)
+		}
+	}
+	return s, nil
+}
+
+// readOthers reads the project's servers without the ownership filter
+// (one list call per 1,000) and keeps those that do not carry fleet's mark.
+// Once per snapshot.
+func (s *Snapshot) readOthers(ctx context.Context, r Reader, fleet string) error {
+	if s.OthersRead {
+		return nil
+	}
+	all, err := readServers(ctx, r, "", "project_servers", "the project's servers", s.count)
+	if err != nil {
+		return err
+	}
+	s.Others = s.Others[:0]
+	for i := range all {
+		if owner, ok := ownerOf(&all[i]); !ok || owner != fleet {
+			s.Others = append(s.Others, all[i])
+		}
+	}
+	s.OthersRead = true
+	return nil
+}
+
+// ownerOf is the value of a server's ownership tag, and whether it has one.
+func ownerOf(srv *ecs.Server) (string, bool) {
+	v, ok := srv.TagMap()[spec.OwnerTagKey]
+	return v, ok
+}
+
+// readServers pages through 5.2.5 with the ownership filter (none when
+// owner is ""); label counts the calls in Snapshot.Reads, what names the
+// list in errors. The API pages
 // by page number and defines no order, so a set that changes while it is
 // paged can skip or repeat a server: pages are deduplicated by id, and when
 // a page reports a different total than the first one, or the servers seen
 // do not add up to the total, the whole list is read again (up to
 // maxListAttempts), so the snapshot is a consistent one.
-func readServers(ctx context.Context, r Reader, owner string, count func(string)) ([]ecs.Server, error) {
+func readServers(ctx context.Context, r Reader, owner, label, what string, count func(string)) ([]ecs.Server, error) {
 	var lastErr error
 	for attempt := 1; attempt <= maxListAttempts; attempt++ {
-		servers, consistent, err := readServersOnce(ctx, r, owner, count)
+		servers, consistent, err := readServersOnce(ctx, r, owner, label, count)
 		if err != nil {
 			return nil, wrapRead("servers", err)
 		}
 		if consistent {
 			return servers, nil
 		}
-		lastErr = fmt.Errorf("the server list changed while it was read (%d attempts); another tool is creating or deleting the fleet's servers: try again when it is done", attempt)
+		lastErr = fmt.Errorf("the server list changed while it was read (%d attempts); another tool is creating or deleting %s: try again when it is done", attempt, what)
 	}
 	return nil, wrapRead("servers", lastErr)
 }
 
-func readServersOnce(ctx context.Context, r Reader, owner string, count func(string)) ([]ecs.Server, bool, error) {
+func readServersOnce(ctx context.Context, r Reader, owner, label string, count func(string)) ([]ecs.Server, bool, error) {
 	opts := ecs.ListServersOptions{Offset: 1, Limit: ecs.MaxPageSize, Tags: owner, ExpectFields: ExpectFields}
-	count("servers")
+	count(label)
 	first, err := r.ListServersDetail(ctx, opts)
 	if err != nil {
 		return nil, false, err
@@ -171,7 +223,7 @@ func readServersOnce(ctx context.Context, r Reader, owner string, count func(str
 			g.Go(func() error {
 				o := opts
 				o.Offset = p
-				count("servers")
+				count(label)
 				resp, err := r.ListServersDetail(gctx, o)
 				results[p-1] = resp
 				return err

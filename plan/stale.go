@@ -18,6 +18,18 @@ func Stale(saved *Plan, f *spec.Fleet, fresh *Snapshot) error {
 	for _, fp := range snapshotFingerprints(f, fresh) {
 		now[string(fp.Kind)+"/"+fp.ID] = fp
 	}
+	// The servers the plan adopts are not the fleet's yet: they are in
+	// the fresh snapshot's Others (ReadSnapshotFor reads them).
+	savedIDs := map[string]bool{}
+	for _, fp := range saved.Fingerprints {
+		savedIDs[string(fp.Kind)+"/"+fp.ID] = true
+	}
+	for i := range fresh.Others {
+		key := string(KindServer) + "/" + fresh.Others[i].ID
+		if _, owned := now[key]; savedIDs[key] && !owned {
+			now[key] = serverFingerprint(&fresh.Others[i])
+		}
+	}
 	var reasons []string
 	seen := map[string]bool{}
 	for _, old := range saved.Fingerprints {

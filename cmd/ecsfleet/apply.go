@@ -124,7 +124,7 @@ func (rf *runFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&rf.parallelism, "parallelism", 10, "at most `N` changes (API calls or batch jobs) in flight at once")
 	fs.BoolVar(&rf.asJSON, "json", false, "print progress and the result as NDJSON events (implies no question: needs --auto-approve)")
 	fs.BoolVar(&rf.noColor, "no-color", false, "never color the output")
-	fs.BoolVar(&rf.adopt, "adopt", false, "use keypairs, server groups and volumes with the fleet's names that the fleet does not own (the plan marks them '?')")
+	fs.BoolVar(&rf.adopt, "adopt", false, "take over servers, keypairs, server groups and volumes the fleet does not own but names (the plan marks them '?'; a server gets the fleet's tags)")
 }
 
 // check refuses flag values that cannot work.
@@ -419,7 +419,7 @@ func applySaved(path string, ff fleetFlags, rf runFlags, io stdio) int {
 		return exitError
 	}
 	defer s.close()
-	snap, err := plan.ReadSnapshot(s.ctx, s.cloud.client, fleet)
+	snap, err := plan.ReadSnapshotFor(s.ctx, s.cloud.client, fleet, p)
 	if err == nil {
 		err = plan.Stale(p, fleet, snap)
 	}
