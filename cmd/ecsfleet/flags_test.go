@@ -144,3 +144,46 @@ func TestFlagError(t *testing.T) {
 		t.Errorf("-f a.yaml: %v, file %q", err, ff.file)
 	}
 }
+
+// The completion scripts name every command of the table, every sim
+// subcommand and every flag, in each shell.
+func TestCompletionNamesEveryCommand(t *testing.T) {
+	top, sims := completionModel()
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		var out, errb bytes.Buffer
+		if code := run([]string{"completion", shell}, stdio{out: &out, err: &errb}); code != exitOK {
+			t.Fatalf("completion %s: exit %d: %s", shell, code, errb.String())
+		}
+		script := out.String()
+		for _, c := range commands {
+			if !strings.Contains(script, c.name) {
+				t.Errorf("%s: command %s missing", shell, c.name)
+			}
+		}
+		for _, c := range append(top, sims...) {
+			if !strings.Contains(script, c.name) {
+				t.Errorf("%s: %s missing", shell, c.key)
+			}
+			for _, f := range c.flags {
+				if !strings.Contains(script, strings.TrimLeft(f.name, "-")) {
+					t.Errorf("%s: flag %s of %s missing", shell, f.name, c.key)
+				}
+			}
+		}
+	}
+	// The flags are read from the commands themselves.
+	for _, c := range top {
+		if c.key == "apply" {
+			var names []string
+			for _, f := range c.flags {
+				names = append(names, f.name)
+			}
+			if !strings.Contains(strings.Join(names, " "), "--auto-approve") || !strings.Contains(strings.Join(names, " "), "-f") {
+				t.Errorf("apply's flags: %v", names)
+			}
+		}
+	}
+	if collectFlags != nil {
+		t.Error("collectFlags left set")
+	}
+}

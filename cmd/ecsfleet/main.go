@@ -36,6 +36,7 @@ var commands = []command{
 	{"show", "Render a saved plan without calling the cloud", runShow},
 	{"sim", "Run the built-in HCS ECS simulator (sim serve)", runSim},
 	{"version", "Print the ecsfleet version", runVersion},
+	{"completion", "Print a shell completion script (bash, zsh, fish)", runCompletion},
 }
 
 // Exit codes shared by all commands (docs/architecture.md, Conventions).

@@ -178,6 +178,10 @@ func (ff *fleetFlags) register(fs *flag.FlagSet) {
 // flags, footer) on stdout; a mistake is reported on stderr. When ok is
 // false the command is over and code is its exit status.
 func parseFlags(fs *flag.FlagSet, args []string, io stdio, header, footer string) (code int, ok bool) {
+	if collectFlags != nil { // ecsfleet completion is reading the flags
+		collectFlags(fs)
+		return exitOK, false
+	}
 	fs.SetOutput(quiet) // flagError says what is wrong, in one line
 	fs.Usage = func() {}
 	err := fs.Parse(args)
