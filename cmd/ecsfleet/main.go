@@ -32,7 +32,6 @@ var commands = []command{
 	{"apply", "Make the cloud match a fleet file (or apply a saved plan)", runApply},
 	{"destroy", "Delete every server and volume the fleet owns", runDestroy},
 	{"drift", "Report how the cloud differs from a fleet file (exit 2 on drift)", runDrift},
-	{"import", "Write a fleet file for servers without ecsfleet's mark, to adopt them", runImport},
 	{"graph", "Print a plan's API calls as a Graphviz DOT graph", runGraph},
 	{"show", "Render a saved plan without calling the cloud", runShow},
 	{"sim", "Run the built-in HCS ECS simulator, or change its cloud behind ecsfleet's back", runSim},
