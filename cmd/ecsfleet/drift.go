@@ -12,6 +12,7 @@ import (
 )
 
 const driftHelp = `Usage: ecsfleet drift -f FILE [--var NAME=VALUE ...] [--var-file FILE ...] [--json] [--no-color]
+                      [--metrics-file PATH]
 
 Reports how the live cloud differs from the fleet file: objects that are
 missing (apply would create them), extra (apply would destroy them) and
@@ -21,6 +22,13 @@ exit status says whether there is drift.
 
 The text is colored on a terminal unless NO_COLOR is set or --no-color is
 given; --json prints the plan as JSON (as 'ecsfleet plan --json' does).
+
+--metrics-file also writes the result for Prometheus (node_exporter's
+textfile collector), replacing the file atomically on every run: the
+counts of changed, missing and extra objects and servers, whether there is
+drift, and when the check ran, how long it took and whether it succeeded.
+A failed check writes ecsfleet_drift_last_run_success 0 and no counts
+(docs/operations.md).
 
 Flags (written with one dash or two):
 `
@@ -33,7 +41,7 @@ Exit status:
 
 %s
 Example (a nightly cron job):
-  ecsfleet drift -f fleet.yaml > drift.txt
+  ecsfleet drift -f fleet.yaml --metrics-file /var/lib/node_exporter/textfile/ecsfleet.prom > drift.txt
   case $? in 2) mail -s "fleet drift" ops < drift.txt ;; 1) echo "drift check failed" >&2 ;; esac
 `
 
@@ -45,6 +53,7 @@ func runDrift(args []string, io stdio) int {
 	ff.register(fs)
 	asJSON := fs.Bool("json", false, "print the plan as JSON (format_version "+plan.FormatVersion+")")
 	noColor := fs.Bool("no-color", false, "never color the text output")
+	metricsFile := fs.String("metrics-file", "", "also write the result as Prometheus metrics to `PATH` (node_exporter's textfile collector reads *.prom)")
 	if code, ok := parseFlags(fs, args, io, driftHelp, fmt.Sprintf(driftFooter, cloudEnv)); !ok {
 		return code
 	}
@@ -52,10 +61,18 @@ func runDrift(args []string, io stdio) int {
 		return tooManyArgs("drift", io)
 	}
 	io = io.withoutColor(*noColor)
+	metrics := newDriftMetrics(*metricsFile)
+	if err := metrics.check(); err != nil {
+		fmt.Fprintf(io.err, "ecsfleet drift: --metrics-file %s: %v\n", *metricsFile, err)
+		return exitError
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	p, ok := makePlan(ctx, "drift", ff, io)
 	if !ok {
+		if err := metrics.failed(ff); err != nil {
+			fmt.Fprintf(io.err, "ecsfleet drift: --metrics-file %s: %v\n", *metricsFile, err)
+		}
 		return exitError
 	}
 	var err error
@@ -66,6 +83,10 @@ func runDrift(args []string, io stdio) int {
 	}
 	if err != nil {
 		fmt.Fprintf(io.err, "ecsfleet drift: cannot render the drift: %v\n", err)
+		return exitError
+	}
+	if err := metrics.done(p); err != nil {
+		fmt.Fprintf(io.err, "ecsfleet drift: --metrics-file %s: %v\n", *metricsFile, err)
 		return exitError
 	}
 	if !p.Empty() {
