@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"slices"
@@ -101,6 +103,14 @@ func openSim(name string, io stdio) (*simSession, bool) {
 	if err != nil {
 		stop()
 		fmt.Fprintf(io.err, "ecsfleet sim %s: %v\n", name, err)
+		return nil, false
+	}
+	// These commands exist to play someone at the console of a simulator:
+	// never let a stray HCS_ECS_ENDPOINT turn them on a real cloud.
+	if !c.simulated && name != "ls" && !loopback(c.endpoint) {
+		c.Close()
+		stop()
+		fmt.Fprintf(io.err, "ecsfleet sim %s: refused: HCS_ECS_ENDPOINT (%s) is not a simulator on this machine; 'ecsfleet sim' changes only the embedded simulator or one on a loopback address\n", name, c.endpoint)
 		return nil, false
 	}
 	return &simSession{name: name, io: io, ctx: ctx, stop: stop, cloud: c}, true
@@ -341,4 +351,18 @@ func runSimUntag(args []string, io stdio) int {
 	}
 	fmt.Fprintf(io.out, "Removed the tag %s from %s.\n", a[1], label(srv))
 	return exitOK
+}
+
+// loopback reports whether an endpoint URL names this machine.
+func loopback(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
