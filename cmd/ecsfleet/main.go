@@ -37,6 +37,7 @@ var commands = []command{
 	{"sim", "Run the built-in HCS ECS simulator, or change its cloud behind ecsfleet's back", runSim},
 	{"version", "Print the ecsfleet version", runVersion},
 	{"completion", "Print a shell completion script (bash, zsh, fish)", runCompletion},
+	{"import", "Write a fleet file for servers without ecsfleet's mark, to adopt them", runImport},
 }
 
 // Exit codes shared by all commands (docs/architecture.md, Conventions).
