@@ -36,7 +36,8 @@ type Plan struct {
 	Estimate Estimate `json:"estimate"`
 
 	// Fingerprints are the live objects the plan was computed from (every
-	// owned server, keypair, group and volume the fleet names), by id.
+	// owned server, every server it adopts, and the keypairs, groups and
+	// volumes the fleet names), by id.
 	// Stale compares them with a fresh snapshot before the plan is applied.
 	Fingerprints []Fingerprint `json:"fingerprints"`
 	// Absent are the objects the plan expects NOT to exist because it
