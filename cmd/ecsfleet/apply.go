@@ -141,6 +141,7 @@ func runApply(args []string, io stdio) int {
 	var ff fleetFlags
 	var rf runFlags
 	ff.register(fs)
+	ff.cloud.register(fs)
 	rf.register(fs)
 	rf.registerApply(fs)
 	if code, ok := parseFlags(fs, args, io, applyHelp, fmt.Sprintf(applyFooter, cloudEnv)); !ok {
@@ -183,6 +184,7 @@ func runDestroy(args []string, io stdio) int {
 	var ff fleetFlags
 	var rf runFlags
 	ff.register(fs)
+	ff.cloud.register(fs)
 	rf.register(fs)
 	if code, ok := parseFlags(fs, args, io, destroyHelp, fmt.Sprintf(destroyFooter, cloudEnv)); !ok {
 		return code
@@ -218,7 +220,7 @@ type session struct {
 
 // open connects to the cloud, makes the engine, and reconciles the
 // fleet's journal if the last run did not finish.
-func open(cmd string, fleet *spec.Fleet, rf runFlags, io stdio) (*session, bool) {
+func open(cmd string, fleet *spec.Fleet, cf cloudFlags, rf runFlags, io stdio) (*session, bool) {
 	s := &session{cmd: cmd, io: io, rf: rf, fleet: fleet, stop: make(chan struct{})}
 	var cancel context.CancelFunc
 	s.ctx, cancel = context.WithCancel(context.Background())
@@ -226,7 +228,7 @@ func open(cmd string, fleet *spec.Fleet, rf runFlags, io stdio) (*session, bool)
 	opts := engine.Options{Fleet: fleet, Parallelism: rf.parallelism, Stop: s.stop, Dir: "."}
 	var err error
 	var onRetry func(ecs.RetryInfo)
-	s.cloud, err = connect(s.ctx, os.Getenv, fleet.Project, io.err, func(c *ecs.Config) { c.OnRetry = func(i ecs.RetryInfo) { onRetry(i) } })
+	s.cloud, err = connect(s.ctx, cf, os.Getenv, fleet.Project, io.err, func(c *ecs.Config) { c.OnRetry = func(i ecs.RetryInfo) { onRetry(i) } })
 	if err != nil {
 		fmt.Fprintf(io.err, "ecsfleet %s: %v\n", cmd, err)
 		s.close()
@@ -323,7 +325,7 @@ func execute(cmd string, ff fleetFlags, rf runFlags, io stdio, destroy bool) int
 			return exitError
 		}
 	}
-	s, ok := open(cmd, fleet, rf, io)
+	s, ok := open(cmd, fleet, ff.cloud, rf, io)
 	if !ok {
 		return exitError
 	}
@@ -414,7 +416,7 @@ func applySaved(path string, ff fleetFlags, rf runFlags, io stdio) int {
 		fmt.Fprintf(io.err, "ecsfleet apply: %s changed since the plan %s was made; make a new plan: ecsfleet plan -f %s -out %s\n", p.FleetFile, path, p.FleetFile, path)
 		return exitError
 	}
-	s, ok := open("apply", fleet, rf, io)
+	s, ok := open("apply", fleet, ff.cloud, rf, io)
 	if !ok {
 		return exitError
 	}

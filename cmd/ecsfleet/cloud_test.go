@@ -31,7 +31,7 @@ func TestConnectConfigured(t *testing.T) {
 	defer ln.Close()
 	endpoint := "http://" + ln.Addr().String()
 	var stderr bytes.Buffer
-	c, err := connect(context.Background(), envOf(map[string]string{
+	c, err := connect(context.Background(), cloudFlags{}, envOf(map[string]string{
 		"HCS_ECS_ENDPOINT": endpoint, "HCS_PROJECT_ID": "p1",
 		"HCS_ACCESS_KEY": "AK", "HCS_SECRET_KEY": "SK", "HCS_INSECURE": "1",
 	}), "fleet-project", &stderr)
@@ -52,7 +52,7 @@ func TestConnectConfigured(t *testing.T) {
 
 // Token auth needs its four variables; the password is in no message.
 func TestConnectTokenIncomplete(t *testing.T) {
-	_, err := connect(context.Background(), envOf(map[string]string{
+	_, err := connect(context.Background(), cloudFlags{}, envOf(map[string]string{
 		"HCS_ECS_ENDPOINT": "http://127.0.0.1:1", "HCS_PROJECT_ID": "p1",
 		"HCS_USER_PASSWORD": "SECRETPW", "HCS_DOMAIN_NAME": "dom",
 	}), "", &bytes.Buffer{})
@@ -60,7 +60,8 @@ func TestConnectTokenIncomplete(t *testing.T) {
 		t.Fatal("connect succeeded without a user name and an IAM endpoint")
 	}
 	msg := err.Error()
-	for _, want := range []string{"no user name for token authentication: set HCS_USER_NAME", "no IAM endpoint for token authentication: set HCS_AUTH_URL"} {
+	for _, want := range []string{"no user name for IAM password authentication: set --user-name, HCS_USER_NAME or the config file's user-name",
+		"no IAM endpoint for IAM password authentication: set --auth-url, HCS_AUTH_URL or the config file's auth-url"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q lacks %q", msg, want)
 		}
@@ -75,7 +76,7 @@ func TestConnectTokenIncomplete(t *testing.T) {
 func TestConnectSimulator(t *testing.T) {
 	t.Chdir(t.TempDir())
 	var stderr bytes.Buffer
-	c, err := connect(context.Background(), envOf(nil), "shop-prod", &stderr)
+	c, err := connect(context.Background(), cloudFlags{}, envOf(nil), "shop-prod", &stderr)
 	if err != nil {
 		t.Fatalf("connect: %v", err)
 	}

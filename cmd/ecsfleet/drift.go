@@ -51,6 +51,7 @@ func runDrift(args []string, io stdio) int {
 	fs := flag.NewFlagSet("drift", flag.ContinueOnError)
 	var ff fleetFlags
 	ff.register(fs)
+	ff.cloud.register(fs)
 	asJSON := fs.Bool("json", false, "print the plan as JSON (format_version "+plan.FormatVersion+")")
 	noColor := fs.Bool("no-color", false, "never color the text output")
 	metricsFile := fs.String("metrics-file", "", "also write the result as Prometheus metrics to `PATH` (node_exporter's textfile collector reads *.prom)")

@@ -27,6 +27,9 @@ func flagName(name string) string {
 // not the zero value.
 func printFlags(w io.Writer, fs *flag.FlagSet) {
 	fs.VisitAll(func(f *flag.Flag) {
+		if isCloudFlag(f) {
+			return // the help's cloud section (cloudEnv) lists them
+		}
 		var b strings.Builder
 		b.WriteString("  " + flagName(f.Name))
 		name, usage := flag.UnquoteUsage(f)

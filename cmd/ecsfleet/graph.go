@@ -37,6 +37,7 @@ func runGraph(args []string, io stdio) int {
 	fs := flag.NewFlagSet("graph", flag.ContinueOnError)
 	var ff fleetFlags
 	ff.register(fs)
+	ff.cloud.register(fs)
 	noColor := fs.Bool("no-color", false, "never color the diagnostics")
 	if code, ok := parseFlags(fs, args, io, graphHelp, fmt.Sprintf(graphFooter, cloudEnv)); !ok {
 		return code

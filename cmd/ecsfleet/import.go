@@ -66,6 +66,8 @@ func runImport(args []string, io stdio) int {
 	fs.Var(&prefixes, "name-prefix", "import servers whose name starts with `PREFIX` (repeatable: any of them)")
 	fs.Var(&tags, "tag", "import servers that carry the tag `KEY=VALUE` (repeatable: all of them)")
 	out := fs.String("out", "", "write the fleet file to `FILE.yaml`, which must not exist; required")
+	var cf cloudFlags
+	cf.register(fs)
 	if code, ok := parseFlags(fs, args, io, importHelp, fmt.Sprintf(importFooter, cloudEnv)); !ok {
 		return code
 	}
@@ -108,7 +110,7 @@ func runImport(args []string, io stdio) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	c, err := connect(ctx, os.Getenv, "", io.err)
+	c, err := connect(ctx, cf, os.Getenv, "", io.err)
 	if err != nil {
 		fmt.Fprintf(io.err, "ecsfleet import: %v\n", err)
 		return exitError

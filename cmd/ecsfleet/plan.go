@@ -59,6 +59,7 @@ func runPlan(args []string, io stdio) int {
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	var ff fleetFlags
 	ff.register(fs)
+	ff.cloud.register(fs)
 	out := fs.String("out", "", "save the plan to `PLANFILE` (for 'ecsfleet show' and 'ecsfleet apply')")
 	asJSON := fs.Bool("json", false, "print the plan as JSON (format_version "+plan.FormatVersion+", docs/plan-format.md)")
 	asMarkdown := fs.Bool("markdown", false, "print the plan as Markdown, for a pull-request comment")
@@ -166,6 +167,9 @@ func checkOut(path string) error {
 type fleetFlags struct {
 	file           string
 	vars, varFiles stringList
+	// cloud are the cloud's flags, registered by the commands that read
+	// the cloud (not by validate).
+	cloud cloudFlags
 }
 
 func (ff *fleetFlags) register(fs *flag.FlagSet) {
@@ -221,7 +225,7 @@ func makePlan(ctx context.Context, cmd string, ff fleetFlags, io stdio) (p *plan
 	if !ok {
 		return nil, false
 	}
-	c, err := connect(ctx, os.Getenv, fleet.Project, io.err)
+	c, err := connect(ctx, ff.cloud, os.Getenv, fleet.Project, io.err)
 	if err != nil {
 		if ctx.Err() != nil {
 			err = errInterrupted

@@ -99,7 +99,7 @@ type simSession struct {
 
 func openSim(name string, io stdio) (*simSession, bool) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	c, err := connect(ctx, os.Getenv, "", io.err)
+	c, err := connect(ctx, cloudFlags{}, os.Getenv, "", io.err)
 	if err != nil {
 		stop()
 		fmt.Fprintf(io.err, "ecsfleet sim %s: %v\n", name, err)
