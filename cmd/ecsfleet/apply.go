@@ -532,11 +532,18 @@ func adoptionAllowed(p *plan.Plan, rf runFlags, io stdio, cmd string, created ma
 	if rf.adopt || p.Summary.Adopt == 0 {
 		return true
 	}
-	var names []string
+	var names, servers []string
 	for _, c := range p.Changes {
-		if c.Action == plan.Adopt && !created[string(c.Kind)+" "+c.Name] {
+		switch {
+		case c.Action != plan.Adopt || created[string(c.Kind)+" "+c.Name]:
+		case c.Kind == plan.KindServer:
+			servers = append(servers, c.Name) // an import may adopt hundreds: named in ranges
+		default:
 			names = append(names, fmt.Sprintf("%s %s", strings.ReplaceAll(string(c.Kind), "_", " "), c.Name))
 		}
+	}
+	if len(servers) > 0 {
+		names = append(names, plural(len(servers), "server ", "servers ")+strings.Join(plan.NameRanges(servers), ", "))
 	}
 	if len(names) == 0 {
 		return true
