@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -15,6 +16,17 @@ import (
 var update = flag.Bool("update", false, "update testscript golden files")
 
 func TestMain(m *testing.M) {
+	// No in-process test may read a developer's own
+	// ~/.config/ecsfleet/config.yaml (nor its cloud credentials): their
+	// config home is an empty directory. (The test binary re-run as the
+	// scripts' ecsfleet keeps the environment its script gives it.)
+	if filepath.Base(os.Args[0]) != "ecsfleet" {
+		home, err := os.MkdirTemp("", "ecsfleet-test-config")
+		if err != nil {
+			panic(err)
+		}
+		os.Setenv("XDG_CONFIG_HOME", home)
+	}
 	testscript.Main(m, map[string]func(){
 		"ecsfleet": func() {
 			os.Exit(run(os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}))
