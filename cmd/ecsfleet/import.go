@@ -72,7 +72,7 @@ func runImport(args []string, io stdio) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(io.err, "ecsfleet import: unexpected argument %q; the flags are --name, --name-prefix, --tag and --out\n", fs.Arg(0))
+		fmt.Fprintln(io.err, "ecsfleet import: unexpected arguments (not shown: one may be a secret); the flags are --name, --name-prefix, --tag and --out")
 		return exitError
 	}
 	o := plan.ImportOptions{Fleet: *name, NamePrefixes: prefixes, File: *out}
