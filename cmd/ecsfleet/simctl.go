@@ -227,12 +227,20 @@ func runSimLs(args []string, io stdio) int {
 	return exitOK
 }
 
-func runSimRename(args []string, io stdio) int {
-	a, code, ok := simCtl("rename", simRenameHelp, args, io, "SERVER", "NEWNAME")
+// errRefused is a change a console command will not make, said as is.
+type errRefused string
+
+func (e errRefused) Error() string { return string(e) }
+
+// simChange is the skeleton of the console commands: parse SERVER and the
+// other arguments, open the cloud, find the server, make the change, and
+// print its one line.
+func simChange(name, help string, args []string, io stdio, act func(s *simSession, srv *ecs.Server, a []string) (string, error), argNames ...string) int {
+	a, code, ok := simCtl(name, help, args, io, argNames...)
 	if !ok {
 		return code
 	}
-	s, ok := openSim("rename", io)
+	s, ok := openSim(name, io)
 	if !ok {
 		return exitError
 	}
@@ -241,116 +249,68 @@ func runSimRename(args []string, io stdio) int {
 	if err != nil {
 		return s.fail(err)
 	}
-	if _, err := s.cloud.client.ModifyServer(s.ctx, srv.ID, ecs.ModifyServer{Name: &a[1]}); err != nil {
+	done, err := act(s, srv, a)
+	var refused errRefused
+	switch {
+	case errors.As(err, &refused):
+		fmt.Fprintf(io.err, "ecsfleet sim %s: %s\n", name, refused)
+		return exitError
+	case err != nil:
 		return s.fail(err)
 	}
-	fmt.Fprintf(io.out, "Renamed %s to %s.\n", label(srv), a[1])
+	fmt.Fprintln(io.out, done)
 	return exitOK
+}
+
+func runSimRename(args []string, io stdio) int {
+	return simChange("rename", simRenameHelp, args, io, func(s *simSession, srv *ecs.Server, a []string) (string, error) {
+		_, err := s.cloud.client.ModifyServer(s.ctx, srv.ID, ecs.ModifyServer{Name: &a[1]})
+		return fmt.Sprintf("Renamed %s to %s.", label(srv), a[1]), err
+	}, "SERVER", "NEWNAME")
 }
 
 func runSimResize(args []string, io stdio) int {
-	a, code, ok := simCtl("resize", simResizeHelp, args, io, "SERVER", "FLAVOR")
-	if !ok {
-		return code
-	}
-	s, ok := openSim("resize", io)
-	if !ok {
-		return exitError
-	}
-	defer s.Close()
-	srv, err := s.find(a[0])
-	if err != nil {
-		return s.fail(err)
-	}
-	if srv.Flavor.ID == a[1] {
-		fmt.Fprintf(io.err, "ecsfleet sim resize: %s already has flavor %s\n", label(srv), a[1])
-		return exitError
-	}
-	job, err := s.cloud.client.ResizeServer(s.ctx, srv.ID, ecs.ResizeSpec{FlavorRef: a[1], Mode: "withStopServer"})
-	if err == nil {
-		err = s.wait(job, 90*time.Second)
-	}
-	if err != nil {
-		return s.fail(err)
-	}
-	fmt.Fprintf(io.out, "Resized %s from %s to %s.\n", label(srv), srv.Flavor.ID, a[1])
-	return exitOK
+	return simChange("resize", simResizeHelp, args, io, func(s *simSession, srv *ecs.Server, a []string) (string, error) {
+		if srv.Flavor.ID == a[1] {
+			return "", errRefused(fmt.Sprintf("%s already has flavor %s", label(srv), a[1]))
+		}
+		job, err := s.cloud.client.ResizeServer(s.ctx, srv.ID, ecs.ResizeSpec{FlavorRef: a[1], Mode: "withStopServer"})
+		if err == nil {
+			err = s.wait(job, 90*time.Second)
+		}
+		return fmt.Sprintf("Resized %s from %s to %s.", label(srv), srv.Flavor.ID, a[1]), err
+	}, "SERVER", "FLAVOR")
 }
 
 func runSimDelete(args []string, io stdio) int {
-	a, code, ok := simCtl("delete", simDeleteHelp, args, io, "SERVER")
-	if !ok {
-		return code
-	}
-	s, ok := openSim("delete", io)
-	if !ok {
-		return exitError
-	}
-	defer s.Close()
-	srv, err := s.find(a[0])
-	if err != nil {
-		return s.fail(err)
-	}
-	job, err := s.cloud.client.DeleteServers(s.ctx, &ecs.DeleteServersRequest{Servers: []ecs.IDRef{{ID: srv.ID}}})
-	if err == nil {
-		err = s.wait(job, 20*time.Second)
-	}
-	if err != nil {
-		return s.fail(err)
-	}
-	fmt.Fprintf(io.out, "Deleted %s.\n", label(srv))
-	return exitOK
+	return simChange("delete", simDeleteHelp, args, io, func(s *simSession, srv *ecs.Server, a []string) (string, error) {
+		job, err := s.cloud.client.DeleteServers(s.ctx, &ecs.DeleteServersRequest{Servers: []ecs.IDRef{{ID: srv.ID}}})
+		if err == nil {
+			err = s.wait(job, 20*time.Second)
+		}
+		return fmt.Sprintf("Deleted %s.", label(srv)), err
+	}, "SERVER")
 }
 
 func runSimTag(args []string, io stdio) int {
-	a, code, ok := simCtl("tag", simTagHelp, args, io, "SERVER", "KEY=VALUE")
-	if !ok {
-		return code
-	}
-	key, value, found := strings.Cut(a[1], "=")
-	if !found || key == "" {
-		fmt.Fprintln(io.err, "ecsfleet sim tag: want the tag as KEY=VALUE")
-		return exitError
-	}
-	s, ok := openSim("tag", io)
-	if !ok {
-		return exitError
-	}
-	defer s.Close()
-	srv, err := s.find(a[0])
-	if err != nil {
-		return s.fail(err)
-	}
-	if err := s.cloud.client.AddTags(s.ctx, srv.ID, []ecs.Tag{{Key: key, Value: value}}); err != nil {
-		return s.fail(err)
-	}
-	fmt.Fprintf(io.out, "Tagged %s with %s=%s.\n", label(srv), key, value)
-	return exitOK
+	return simChange("tag", simTagHelp, args, io, func(s *simSession, srv *ecs.Server, a []string) (string, error) {
+		key, value, found := strings.Cut(a[1], "=")
+		if !found || key == "" {
+			return "", errRefused("want the tag as KEY=VALUE")
+		}
+		err := s.cloud.client.AddTags(s.ctx, srv.ID, []ecs.Tag{{Key: key, Value: value}})
+		return fmt.Sprintf("Tagged %s with %s=%s.", label(srv), key, value), err
+	}, "SERVER", "KEY=VALUE")
 }
 
 func runSimUntag(args []string, io stdio) int {
-	a, code, ok := simCtl("untag", simUntagHelp, args, io, "SERVER", "KEY")
-	if !ok {
-		return code
-	}
-	s, ok := openSim("untag", io)
-	if !ok {
-		return exitError
-	}
-	defer s.Close()
-	srv, err := s.find(a[0])
-	if err != nil {
-		return s.fail(err)
-	}
-	if _, has := srv.TagMap()[a[1]]; !has {
-		fmt.Fprintf(io.err, "ecsfleet sim untag: %s has no tag %s\n", label(srv), a[1])
-		return exitError
-	}
-	if err := s.cloud.client.DeleteTags(s.ctx, srv.ID, []ecs.Tag{{Key: a[1]}}); err != nil {
-		return s.fail(err)
-	}
-	fmt.Fprintf(io.out, "Removed the tag %s from %s.\n", a[1], label(srv))
-	return exitOK
+	return simChange("untag", simUntagHelp, args, io, func(s *simSession, srv *ecs.Server, a []string) (string, error) {
+		if _, has := srv.TagMap()[a[1]]; !has {
+			return "", errRefused(fmt.Sprintf("%s has no tag %s", label(srv), a[1]))
+		}
+		err := s.cloud.client.DeleteTags(s.ctx, srv.ID, []ecs.Tag{{Key: a[1]}})
+		return fmt.Sprintf("Removed the tag %s from %s.", a[1], label(srv)), err
+	}, "SERVER", "KEY")
 }
 
 // loopback reports whether an endpoint URL names this machine.
