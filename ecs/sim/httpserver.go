@@ -35,6 +35,18 @@ type HTTPServer struct {
 	fresh map[net.Conn]bool
 }
 
+// Connection timeouts of a listening simulator (docs/simulator.md): a
+// client that is slow to send its headers or body, that stops reading its
+// answer, or that keeps an idle connection open is cut off, so it holds
+// no more than a goroutine and a socket (never the state lock: answers
+// are written after the lock is released).
+const (
+	ReadHeaderTimeout = 10 * time.Second  // request line and headers
+	ReadTimeout       = 60 * time.Second  // headers and body
+	WriteTimeout      = 60 * time.Second  // from the end of the headers to the end of the answer
+	IdleTimeout       = 120 * time.Second // between requests on a keep-alive connection
+)
+
 // Start listens on 127.0.0.1 with a free port and serves cfg's cloud.
 func Start(cfg Config) (*HTTPServer, error) { return StartAddr("127.0.0.1:0", cfg) }
 
@@ -56,7 +68,15 @@ func StartAddr(addr string, cfg Config) (*HTTPServer, error) {
 		ln:    ln,
 		fresh: map[net.Conn]bool{},
 	}
-	hs.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ConnState: hs.track}
+	hs.srv = &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		// The configured latency is spent before the answer is written.
+		WriteTimeout: WriteTimeout + s.cfg.Latency,
+		IdleTimeout:  IdleTimeout,
+		ConnState:    hs.track,
+	}
 	go func() {
 		if err := hs.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			_ = err // the listener was closed under us; Close reports nothing more useful

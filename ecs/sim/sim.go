@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -239,7 +240,11 @@ func (s *Sim) serve(w http.ResponseWriter, r *http.Request, pattern string, o ro
 		writeError(rec, o.style, Errf(http.StatusRequestEntityTooLarge, CodeInvalidParam, "the request body is larger than 32 MB"))
 		return
 	}
-	c := &Ctx{s: s, W: rec, R: r, Body: body, Style: o.style}
+	// The answer is rendered into out under the lock and written to the
+	// connection after the lock is released: a client that does not read
+	// must not hold the state (or the file lock other processes share).
+	out := &bufferedResponse{header: http.Header{}}
+	c := &Ctx{s: s, W: out, R: r, Body: body, Style: o.style}
 	if !o.noAuth {
 		pid, aerr := s.authenticate(r, body)
 		if aerr != nil {
@@ -268,14 +273,55 @@ func (s *Sim) serve(w http.ResponseWriter, r *http.Request, pattern string, o ro
 		herr := h(c)
 		if herr != nil {
 			if ae, ok := herr.(*APIError); ok {
-				writeError(rec, o.style, ae)
+				writeError(out, o.style, ae)
 				herr = nil
 			}
 		}
 		return c.dirty, herr
 	})
-	if err != nil && !rec.wrote {
+	if err != nil && out.code == 0 {
 		writeError(rec, o.style, Errf(http.StatusInternalServerError, CodeSystem, "internal simulator error: "+err.Error()))
+		return
+	}
+	out.writeTo(rec)
+}
+
+// bufferedResponse is the http.ResponseWriter handlers write to inside the
+// state lock; writeTo sends it to the connection once the lock is free.
+type bufferedResponse struct {
+	header http.Header
+	code   int
+	body   bytes.Buffer
+}
+
+func (b *bufferedResponse) Header() http.Header { return b.header }
+
+func (b *bufferedResponse) WriteHeader(code int) {
+	if b.code == 0 {
+		b.code = code
+	}
+}
+
+func (b *bufferedResponse) Write(p []byte) (int, error) {
+	if b.code == 0 {
+		b.code = http.StatusOK
+	}
+	return b.body.Write(p)
+}
+
+// writeTo copies the buffered answer to w (nothing when the handler wrote
+// nothing, as a handler that answered no status).
+func (b *bufferedResponse) writeTo(w http.ResponseWriter) {
+	if b.code == 0 {
+		return
+	}
+	h := w.Header()
+	for k, v := range b.header {
+		h[k] = v
+	}
+	w.WriteHeader(b.code)
+	if b.body.Len() > 0 {
+		_, _ = w.Write(b.body.Bytes())
 	}
 }
 
