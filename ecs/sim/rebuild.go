@@ -119,5 +119,5 @@ func actionRebuild(c *Ctx, srv *Server, raw json.RawMessage) error {
 	c.Submit("rebuildServer", nil, []SubJobSpec{{Type: "rebuildServer", Op: OpRebuild,
 		Entities: map[string]string{"server_id": srv.ID},
 		Params:   map[string]string{"image_id": img.ID, "was_running": fmt.Sprint(running)}}})
-	return c.JSON(http.StatusOK, map[string]any{"server": c.s.serverV21(c, srv)})
+	return c.JSON(http.StatusOK, map[string]any{"server": c.s.serverRebuildV21(c, srv)})
 }

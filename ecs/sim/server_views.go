@@ -152,17 +152,7 @@ func (s *Sim) serverV1(p *ProjectState, srv *Server) *serverV1View {
 	if len(srv.ServerGroups) > 0 {
 		hints["group"] = append([]string(nil), srv.ServerGroups...)
 	}
-	meta := make(map[string]string, len(srv.Metadata)+5)
-	for k, v := range srv.Metadata {
-		meta[k] = v
-	}
-	meta["vpc_id"] = srv.VPCID
-	if img := cat.Image(srv.ImageID); img != nil {
-		meta["metering.image_id"] = img.ID
-		meta["image_name"] = img.Name
-		meta["os_type"] = img.OSType
-		meta["os_bit"] = img.OSBit
-	}
+	meta := s.detailMetadata(srv)
 	var fault any
 	if srv.Fault != "" {
 		fault = map[string]any{"message": srv.Fault, "code": 500}
@@ -187,6 +177,24 @@ func (s *Sim) serverV1(p *ProjectState, srv *Server) *serverV1View {
 		LaunchIndex: srv.LaunchIndex, HostStatus: "UP", ReservationID: srv.ReservationID, Hostname: srv.Hostname,
 		SecurityGroups: sgs, Image: map[string]string{"id": srv.ImageID},
 	}
+}
+
+// detailMetadata is a server's metadata as its views show it: the user's
+// items plus the platform's system keys.
+func (s *Sim) detailMetadata(srv *Server) map[string]string {
+	cat := &s.cfg.Catalogue
+	meta := make(map[string]string, len(srv.Metadata)+5)
+	for k, v := range srv.Metadata {
+		meta[k] = v
+	}
+	meta["vpc_id"] = srv.VPCID
+	if img := cat.Image(srv.ImageID); img != nil {
+		meta["metering.image_id"] = img.ID
+		meta["image_name"] = img.Name
+		meta["os_type"] = img.OSType
+		meta["os_bit"] = img.OSBit
+	}
+	return meta
 }
 
 // userOf is the user id shown as a server's user_id.

@@ -364,7 +364,7 @@ func (s *Sim) handleModifyServer(c *Ctx) error {
 	}
 	srv.Updated = c.Now
 	c.Dirty()
-	return c.JSON(http.StatusOK, map[string]any{"server": s.serverV1(c.P, srv)})
+	return c.JSON(http.StatusOK, map[string]any{"server": s.serverModifyV1(c, srv)})
 }
 
 // checkHostname applies the 5.2.6 hostname rules: 1-63 characters, labels

@@ -216,7 +216,7 @@ func (s *Sim) handleModifyCompat(c *Ctx) error {
 	}
 	srv.Updated = c.Now
 	c.Dirty()
-	return c.JSON(http.StatusOK, map[string]any{"server": s.serverV21(c, srv)})
+	return c.JSON(http.StatusOK, map[string]any{"server": s.serverModifyV21(c, srv)})
 }
 
 // handleDeleteCompat is 5.2.17: 204, no body; the delete still runs as a
