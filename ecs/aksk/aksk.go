@@ -97,65 +97,92 @@ func SignScoped(req *http.Request, body []byte, ak, sk, region, service string, 
 // access key. The X-Sdk-Date must be within window of now (window <= 0 means 15
 // minutes). body is the exact received body.
 func Verify(req *http.Request, body []byte, lookupSK func(ak string) (sk string, ok bool), now time.Time, window time.Duration) (string, error) {
+	h, err := parseHeaders(req, lookupSK, now, window)
+	if err != nil {
+		return "", err
+	}
+	var want []byte
+	if h.scope == "" {
+		canon := canonicalRequest(req, h.names, payloadHash(req, body), false)
+		sts := Algorithm + "\n" + h.date + "\n" + hexSHA256([]byte(canon))
+		want = hmacSHA256([]byte(h.sk), []byte(sts))
+	} else {
+		canon := canonicalRequest(req, h.names, scopedPayloadHash(req, body), true)
+		sts := Algorithm + "\n" + h.date + "\n" + h.scope + "\n" + hexSHA256([]byte(canon))
+		want = hmacSHA256(derivedKey(h.sk, h.date[:8], h.region, h.service), []byte(sts))
+	}
+	if subtle.ConstantTimeCompare(h.sig, want) != 1 {
+		return "", ErrBadSignature
+	}
+	return h.ak, nil
+}
+
+// Precheck is the part of Verify that needs no body: the Authorization
+// header is well formed, X-Sdk-Date is within window of now and the access
+// key is known. A server calls it before it reads a body, so a request that
+// cannot be valid costs no body buffer; Verify must still be called.
+func Precheck(req *http.Request, lookupSK func(ak string) (sk string, ok bool), now time.Time, window time.Duration) (string, error) {
+	h, err := parseHeaders(req, lookupSK, now, window)
+	if err != nil {
+		return "", err
+	}
+	return h.ak, nil
+}
+
+// sigHeaders is what the headers of a signed request say.
+type sigHeaders struct {
+	ak, sk, date    string
+	sig             []byte
+	names           []string
+	scope           string // "" for the plain variant
+	region, service string
+}
+
+func parseHeaders(req *http.Request, lookupSK func(ak string) (sk string, ok bool), now time.Time, window time.Duration) (*sigHeaders, error) {
 	auth := req.Header.Get(HeaderAuthorization)
 	if !strings.HasPrefix(auth, Algorithm+" ") {
-		return "", ErrNoSignature
+		return nil, ErrNoSignature
 	}
 	fields := parseAuth(strings.TrimPrefix(auth, Algorithm+" "))
 	sigHex, signed := fields["Signature"], fields["SignedHeaders"]
 	if sigHex == "" || signed == "" {
-		return "", ErrMalformed
+		return nil, ErrMalformed
 	}
 	got, err := hex.DecodeString(sigHex)
 	if err != nil {
-		return "", ErrMalformed
+		return nil, ErrMalformed
 	}
 	date := req.Header.Get(HeaderDate)
 	t, err := time.Parse(DateLayout, date)
 	if err != nil {
-		return "", ErrBadDate
+		return nil, ErrBadDate
 	}
 	if window <= 0 {
 		window = 15 * time.Minute
 	}
 	if d := now.Sub(t); d > window || d < -window {
-		return "", ErrExpired
+		return nil, ErrExpired
 	}
-	names := strings.Split(signed, ";")
-	var ak string
-	var want []byte
+	h := &sigHeaders{date: date, sig: got, names: strings.Split(signed, ";")}
 	switch {
 	case fields["Access"] != "":
-		ak = fields["Access"]
-		sk, ok := lookupSK(ak)
-		if !ok {
-			return "", ErrUnknownKey
-		}
-		canon := canonicalRequest(req, names, payloadHash(req, body), false)
-		sts := Algorithm + "\n" + date + "\n" + hexSHA256([]byte(canon))
-		want = hmacSHA256([]byte(sk), []byte(sts))
+		h.ak = fields["Access"]
 	case fields["Credential"] != "":
 		parts := strings.Split(fields["Credential"], "/")
 		if len(parts) != 5 || parts[4] != scopeTerminator || parts[1] != date[:8] {
-			return "", ErrMalformed
+			return nil, ErrMalformed
 		}
-		ak = parts[0]
-		sk, ok := lookupSK(ak)
-		if !ok {
-			return "", ErrUnknownKey
-		}
-		region, service := parts[2], parts[3]
-		scope := strings.Join(parts[1:], "/")
-		canon := canonicalRequest(req, names, scopedPayloadHash(req, body), true)
-		sts := Algorithm + "\n" + date + "\n" + scope + "\n" + hexSHA256([]byte(canon))
-		want = hmacSHA256(derivedKey(sk, date[:8], region, service), []byte(sts))
+		h.ak, h.region, h.service = parts[0], parts[2], parts[3]
+		h.scope = strings.Join(parts[1:], "/")
 	default:
-		return "", ErrMalformed
+		return nil, ErrMalformed
 	}
-	if subtle.ConstantTimeCompare(got, want) != 1 {
-		return "", ErrBadSignature
+	sk, ok := lookupSK(h.ak)
+	if !ok {
+		return nil, ErrUnknownKey
 	}
-	return ak, nil
+	h.sk = sk
+	return h, nil
 }
 
 func parseAuth(s string) map[string]string {

@@ -18,21 +18,25 @@ import (
 
 func unauthorized(msg string) *APIError { return Errf(http.StatusUnauthorized, CodeAuth, msg) }
 
-// authenticate returns the caller's project id.
-func (s *Sim) authenticate(r *http.Request, body []byte) (string, *APIError) {
+// authenticateHeaders authenticates what the headers alone can, before any
+// body is read: a token is checked in full; an AK/SK signature is checked
+// as far as it goes without the body (well formed, fresh date, known key),
+// and signed reports that checkAKSK must verify it once the body is read.
+func (s *Sim) authenticateHeaders(r *http.Request) (pid string, signed bool, e *APIError) {
 	if tok := r.Header.Get("X-Auth-Token"); tok != "" {
-		return s.checkToken(r, tok)
+		pid, e := s.checkToken(r, tok)
+		return pid, false, e
 	}
 	if a := r.Header.Get("Authorization"); a != "" {
 		if _, ok := trimPrefixFold(a, "SDK-HMAC-SHA256"); ok {
-			if len(body) > maxAKSKBody {
-				return "", Errf(http.StatusRequestEntityTooLarge, CodeAuth, "AK/SK signed requests are limited to 12 MB; use token authentication for larger bodies")
+			if _, err := aksk.Precheck(r, s.lookupSK, s.clock.Now(), s.cfg.SdkDateWindow); err != nil {
+				return "", false, akskError(err)
 			}
-			return s.checkAKSK(r, body)
+			return "", true, nil
 		}
-		return "", unauthorized("the Authorization header is not an SDK-HMAC-SHA256 signature")
+		return "", false, unauthorized("the Authorization header is not an SDK-HMAC-SHA256 signature")
 	}
-	return "", unauthorized("the request has no X-Auth-Token and no AK/SK signature")
+	return "", false, unauthorized("the request has no X-Auth-Token and no AK/SK signature")
 }
 
 // checkToken validates an IAM token. A domain-scoped token cannot call
@@ -192,27 +196,9 @@ func (s *Sim) tokenExpiry() time.Duration { return s.cfg.TokenTTL }
 // the path's tenant, else the key's first project. A key may serve several
 // projects of the same user.
 func (s *Sim) checkAKSK(r *http.Request, body []byte) (string, *APIError) {
-	lookup := func(ak string) (string, bool) {
-		for _, p := range s.cfg.Projects {
-			if p.AK != "" && p.AK == ak {
-				return p.SK, true
-			}
-		}
-		return "", false
-	}
-	ak, err := aksk.Verify(r, body, lookup, s.clock.Now(), s.cfg.SdkDateWindow)
+	ak, err := aksk.Verify(r, body, s.lookupSK, s.clock.Now(), s.cfg.SdkDateWindow)
 	if err != nil {
-		switch {
-		case errors.Is(err, aksk.ErrUnknownKey):
-			return "", unauthorized("the access key is not known")
-		case errors.Is(err, aksk.ErrExpired):
-			return "", unauthorized("X-Sdk-Date is outside the accepted window of 15 minutes")
-		case errors.Is(err, aksk.ErrBadDate):
-			return "", unauthorized("X-Sdk-Date is missing or not in the form YYYYMMDDTHHMMSSZ")
-		case errors.Is(err, aksk.ErrBadSignature):
-			return "", unauthorized("the signature does not match the request")
-		}
-		return "", unauthorized("the Authorization header is malformed")
+		return "", akskError(err)
 	}
 	want := r.Header.Get("X-Project-Id")
 	if want == "" {
@@ -238,4 +224,29 @@ func (s *Sim) checkAKSK(r *http.Request, body []byte) (string, *APIError) {
 		return first, nil
 	}
 	return first, nil
+}
+
+// lookupSK returns the secret key of access key ak.
+func (s *Sim) lookupSK(ak string) (string, bool) {
+	for _, p := range s.cfg.Projects {
+		if p.AK != "" && p.AK == ak {
+			return p.SK, true
+		}
+	}
+	return "", false
+}
+
+// akskError is the 401 for a failed AK/SK check.
+func akskError(err error) *APIError {
+	switch {
+	case errors.Is(err, aksk.ErrUnknownKey):
+		return unauthorized("the access key is not known")
+	case errors.Is(err, aksk.ErrExpired):
+		return unauthorized("X-Sdk-Date is outside the accepted window of 15 minutes")
+	case errors.Is(err, aksk.ErrBadDate):
+		return unauthorized("X-Sdk-Date is missing or not in the form YYYYMMDDTHHMMSSZ")
+	case errors.Is(err, aksk.ErrBadSignature):
+		return unauthorized("the signature does not match the request")
+	}
+	return unauthorized("the Authorization header is malformed")
 }
