@@ -18,6 +18,7 @@ func (s *Sim) registerRoutes(mux *http.ServeMux) {
 	s.registerServersCompat(mux)
 	s.registerCatalogue(mux)
 	s.registerVPC(mux) // VPC read views, outside the ECS reference (vpc_routes.go)
+	s.registerProviderViews(mux)
 
 	s.registerExtA(mux)
 	s.registerExtB(mux)
