@@ -456,9 +456,11 @@ func TestConfigTLS(t *testing.T) {
 }
 
 func TestServerTagMap(t *testing.T) {
-	s := Server{Tags: []string{"fleet=web", "env.prod", "ver=1.2.3", "note.a=b", "26cb77c2-b76c-47bb-81cd-1eb28a8b6c40"}}
+	// Split at the first "=" only: a key may hold "." (5.13.2) and ":";
+	// an entry without "=" is a key (5.13.10's example shows "1.1" so).
+	s := Server{Tags: []string{"fleet=web", "env.prod", "ver=1.2.3", "app.tier=web", "env:prod=", "x=a=b", "26cb77c2-b76c-47bb-81cd-1eb28a8b6c40"}}
 	m := s.TagMap()
-	want := map[string]string{"fleet": "web", "env": "prod", "ver": "1.2.3", "note": "a=b", "26cb77c2-b76c-47bb-81cd-1eb28a8b6c40": ""}
+	want := map[string]string{"fleet": "web", "env.prod": "", "ver": "1.2.3", "app.tier": "web", "env:prod": "", "x": "a=b", "26cb77c2-b76c-47bb-81cd-1eb28a8b6c40": ""}
 	if len(m) != len(want) {
 		t.Fatalf("TagMap = %v", m)
 	}

@@ -121,7 +121,7 @@ func (c *Client) ListProjectTags(ctx context.Context) ([]ProjectTag, error) {
 
 // ListServerTags lists one server's tags (5.13.10). The example answers
 // {key, value} objects, table 5-482 an array of strings: a string element is
-// read like a server detail's tag ("key=value" or "key.value", see TagMap).
+// read like a server detail's tag ("key=value", see TagMap).
 func (c *Client) ListServerTags(ctx context.Context, serverID string) ([]Tag, error) {
 	var out struct {
 		Tags []Tag `json:"tags"`

@@ -54,7 +54,8 @@ type IDRef struct {
 
 // Tag is a key/value tag (5.13, C2 server_tags). It encodes as {key, value};
 // it decodes from that object or from a tag string (5.13.10 table 5-482
-// types the list as strings).
+// types the list as strings), split at the first '=' only, as
+// Server.TagMap: keys may hold '.' (5.13.2 names no character set).
 type Tag struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
@@ -69,7 +70,7 @@ func (t *Tag) UnmarshalJSON(b []byte) error {
 			return err
 		}
 		*t = Tag{Key: s}
-		if i := strings.IndexAny(s, "=."); i >= 0 {
+		if i := strings.IndexByte(s, '='); i >= 0 {
 			*t = Tag{Key: s[:i], Value: s[i+1:]}
 		}
 		return nil

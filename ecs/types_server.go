@@ -123,15 +123,18 @@ type ListServersResponse struct {
 }
 
 // TagMap reads the server detail's tags as key/value pairs. The reference
-// calls the field "the server's tag IDs" and its example shows a bare id; real
-// deployments and the simulator give "key=value", and the create form is
-// "key.value". Tag keys may contain neither '=' nor '.', so each entry is
-// split at the first of the two; an entry with neither is a key with an
-// empty value. For an authoritative list use ListServerTags (5.13.10).
+// calls the field "the server's tag IDs" and its example shows a bare id;
+// real deployments and the simulator give "key=value". The tag endpoints
+// (5.13.1/5.13.2) allow any character in a key, '.' included (app.tier), so
+// each entry is split at the first '=' only; an entry without '=' (a bare
+// id, or a community string tag such as "1.1", which 5.13.10's example
+// shows as key "1.1" with an empty value) is a key with an empty value. A
+// key that itself holds '=' cannot be told apart here: ListServerTags
+// (5.13.10) is authoritative.
 func (s *Server) TagMap() map[string]string {
 	out := make(map[string]string, len(s.Tags))
 	for _, t := range s.Tags {
-		if i := strings.IndexAny(t, "=."); i >= 0 {
+		if i := strings.IndexByte(t, '='); i >= 0 {
 			out[t[:i]] = t[i+1:]
 		} else {
 			out[t] = ""

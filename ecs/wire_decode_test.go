@@ -49,7 +49,7 @@ func TestDecodesTableShapesTheExamplesLack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Tag{{"fleet", "web"}, {"env", "prod"}, {"k", "v"}, {"bare", ""}}
+	want := []Tag{{"fleet", "web"}, {"env.prod", ""}, {"k", "v"}, {"bare", ""}}
 	if !reflect.DeepEqual(tags, want) {
 		t.Errorf("server tags %v, want %v", tags, want)
 	}

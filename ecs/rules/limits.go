@@ -33,6 +33,9 @@ const (
 
 	// MaxTagKeyLen and MaxTagValueLen are the tag lengths at create (5.2.1 tags).
 	MaxTagKeyLen, MaxTagValueLen = 36, 43
+	// MaxActionTagLen is the key and value length of the tag endpoints
+	// (5.13.1, 5.13.2 tags_action: key 1-255, value 0-255 characters).
+	MaxActionTagLen = 255
 	// MaxMetadataKeyLen and MaxMetadataValueLen bound metadata (5.9.1 table metadata-self-define).
 	MaxMetadataKeyLen, MaxMetadataValueLen = 255, 4095
 	// MinPasswordLen and MaxPasswordLen bound a password (5.14.1 new_password, 5.2.1 metadata.admin_pass).

@@ -259,3 +259,27 @@ func TestResources(t *testing.T) {
 	check(t, "shared 16", SharedVolumeServers(16), false, "")
 	check(t, "shared 17", SharedVolumeServers(17), true, "limit is 16")
 }
+
+// The tag endpoints (5.13.1/5.13.2) take key 1-255 and value 0-255
+// characters with no character set; create's TagKey stays stricter.
+func TestActionTagRules(t *testing.T) {
+	for _, k := range []string{"env:prod", "app.tier", "a b", "环境", strings.Repeat("k", 255)} {
+		if err := ActionTagKey(k); err != nil {
+			t.Errorf("ActionTagKey(%.20q) = %v", k, err)
+		}
+	}
+	for _, k := range []string{"", strings.Repeat("k", 256), "\xff"} {
+		if ActionTagKey(k) == nil {
+			t.Errorf("ActionTagKey(%.20q) accepted", k)
+		}
+	}
+	if err := ActionTagValue(""); err != nil {
+		t.Errorf("empty value: %v", err)
+	}
+	if err := ActionTagValue(strings.Repeat("v", 255) + "/"); err == nil {
+		t.Errorf("256-character value accepted")
+	}
+	if TagKey("env:prod") == nil {
+		t.Errorf("TagKey (5.2.1) accepted env:prod")
+	}
+}

@@ -6,11 +6,10 @@ import (
 	"unicode/utf8"
 )
 
-// TagKey checks a server tag key. 5.2.1 (create) allows 1-36 characters
-// of A-Z a-z 0-9 _ - and Chinese; 5.13.1/5.13.2 (tags/action) allow 1-255
-// characters and name no character set. The 5.2.1 rule is the stricter in
-// every respect and a fleet's tags travel through both paths (set at
-// create, corrected later with tags/action), so it is the one rule here.
+// TagKey checks a server tag key as create (5.2.1) takes it: 1-36
+// characters of A-Z a-z 0-9 _ - and Chinese. The tag endpoints
+// (5.13.1/5.13.2) take more (ActionTagKey); a fleet file's tags follow this
+// rule because they are given at create.
 func TagKey(key string) error {
 	if key == "" {
 		return fmt.Errorf("tag key is empty; it needs 1 to %d characters", MaxTagKeyLen)
@@ -33,6 +32,34 @@ func TagValue(value string) error {
 	}
 	if n := utf8.RuneCountInString(value); n > MaxTagValueLen {
 		return fmt.Errorf("tag value %q is %d characters long; the limit is %d", value, n, MaxTagValueLen)
+	}
+	return nil
+}
+
+// ActionTagKey checks a tag key as the tag endpoints take it (5.13.1,
+// 5.13.2 tags_action key): 1-255 characters, no character set named, so a
+// tag other tools write on real servers (env:prod, app.tier) is accepted.
+func ActionTagKey(key string) error {
+	if key == "" {
+		return fmt.Errorf("tag key is empty; it needs 1 to %d characters", MaxActionTagLen)
+	}
+	if !utf8.ValidString(key) {
+		return fmt.Errorf("tag key is not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(key); n > MaxActionTagLen {
+		return fmt.Errorf("tag key is %d characters long; the limit is %d", n, MaxActionTagLen)
+	}
+	return nil
+}
+
+// ActionTagValue checks a tag value as the tag endpoints take it (5.13.1,
+// 5.13.2 tags_action value): 0-255 characters, no character set named.
+func ActionTagValue(value string) error {
+	if !utf8.ValidString(value) {
+		return fmt.Errorf("tag value is not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(value); n > MaxActionTagLen {
+		return fmt.Errorf("tag value is %d characters long; the limit is %d", n, MaxActionTagLen)
 	}
 	return nil
 }

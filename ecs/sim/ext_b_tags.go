@@ -20,7 +20,8 @@ import (
 )
 
 // maxTagActionLen is 5.13.1/5.13.2's own length limit for key and value
-// (maxLength 255); create-time keys are stricter (rules.TagKey).
+// (maxLength 255, no character set: rules.ActionTagKey); create-time keys
+// are stricter (rules.TagKey).
 const maxTagActionLen = 255
 
 // tagsActionBody is the request of 5.13.1 and 5.13.2.
@@ -92,17 +93,18 @@ func checkUniqueKeys(tags []tagEntry) error {
 }
 
 // tagsAfterCreate adds tags (an existing key takes the new value) and
-// checks each one with ecs/rules and the 10-tag limit on the result.
+// checks each one with 5.13.2's own rule (rules.ActionTagKey/ActionTagValue,
+// not create's) and the 10-tag limit on the result.
 func tagsAfterCreate(cur map[string]string, add []tagEntry) (map[string]string, error) {
 	if err := checkUniqueKeys(add); err != nil {
 		return nil, err
 	}
 	next := cloneTagMap(cur)
 	for _, t := range add {
-		if err := rules.TagKey(t.Key); err != nil {
+		if err := rules.ActionTagKey(t.Key); err != nil {
 			return nil, BadRequest(err.Error())
 		}
-		if err := rules.TagValue(t.value()); err != nil {
+		if err := rules.ActionTagValue(t.value()); err != nil {
 			return nil, BadRequest(fmt.Sprintf("tag %q: %v", t.Key, err))
 		}
 		next[t.Key] = t.value()
