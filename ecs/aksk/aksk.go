@@ -208,17 +208,21 @@ func ensureDate(req *http.Request, now time.Time) string {
 }
 
 // payloadHash is step 2 of the plain variant: the body's hash, or the literal
-// UNSIGNED-PAYLOAD for content types other than JSON/BSON.
+// UNSIGNED-PAYLOAD when the request says so explicitly with
+// X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD (as Huawei's signer does). It is
+// never chosen from the Content-Type: a body left out of the signature can
+// be swapped by anyone who captured the request (docs/api-notes.md).
 func payloadHash(req *http.Request, body []byte) string {
-	if ct := req.Header.Get("Content-Type"); ct != "" &&
-		!strings.HasPrefix(ct, "application/json") && !strings.HasPrefix(ct, "application/bson") {
-		req.Header.Set(HeaderContentSha256, unsignedPayload)
-		return unsignedPayload
-	}
-	if req.Header.Get(HeaderContentSha256) == unsignedPayload {
+	if UnsignedPayload(req) {
 		return unsignedPayload
 	}
 	return hexSHA256(body)
+}
+
+// UnsignedPayload reports whether req says its body is not signed
+// (X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD, plain variant).
+func UnsignedPayload(req *http.Request) bool {
+	return req.Header.Get(HeaderContentSha256) == unsignedPayload
 }
 
 // scopedPayloadHash: the older signer hashes the encoded query string for a POST

@@ -200,6 +200,9 @@ func (s *Sim) checkAKSK(r *http.Request, body []byte) (string, *APIError) {
 	if err != nil {
 		return "", akskError(err)
 	}
+	if len(body) > 0 && aksk.UnsignedPayload(r) {
+		return "", unauthorized("the body of an AK/SK-signed request must be covered by the signature; X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD is accepted only without a body")
+	}
 	want := r.Header.Get("X-Project-Id")
 	if want == "" {
 		want = r.PathValue("tenant_id")

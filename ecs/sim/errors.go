@@ -81,6 +81,8 @@ func novaKind(status int) string {
 		return "conflictingRequest"
 	case 413:
 		return "overLimit"
+	case 415:
+		return "badMediaType"
 	case 429:
 		return "overLimit"
 	case 501:

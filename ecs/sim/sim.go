@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"mime"
 	"net"
 	"net/http"
 	"strconv"
@@ -222,6 +223,21 @@ func (s *Sim) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *APIErro
 	return buf.Bytes(), nil
 }
 
+// jsonBodyOnly refuses (415) a body whose Content-Type is not JSON: every
+// API body is JSON, and a body parsed as JSON whatever its declared type
+// is how an unsigned body was once slipped past an AK/SK signature. A body
+// without a Content-Type is taken as JSON.
+func jsonBodyOnly(r *http.Request, body []byte) *APIError {
+	ct := r.Header.Get("Content-Type")
+	if len(body) == 0 || ct == "" {
+		return nil
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err == nil && mt == "application/json" {
+		return nil
+	}
+	return Errf(http.StatusUnsupportedMediaType, CodeInvalidParam, "the request body must be JSON (Content-Type: application/json)")
+}
+
 func tooLarge() *APIError {
 	return Errf(http.StatusRequestEntityTooLarge, CodeInvalidParam, "the request body is larger than 1 MiB")
 }
@@ -316,6 +332,10 @@ func (s *Sim) serve(w http.ResponseWriter, r *http.Request, pattern string, o ro
 			writeError(rec, StyleGateway, Errf(http.StatusTooManyRequests, CodeThrottled, "the API request rate of this project is over the limit; retry later"))
 			return
 		}
+	}
+	if e := jsonBodyOnly(r, body); e != nil {
+		writeError(rec, o.style, e)
+		return
 	}
 	_, err := s.locked(func(now time.Time) (bool, error) {
 		c.Now = now
