@@ -15,8 +15,12 @@ type State struct {
 	EpochSim  time.Time `json:"epoch_sim"`
 	// Projects by project id.
 	Projects map[string]*ProjectState `json:"projects"`
-	// Tokens by token value (IAM, 3.2).
+	// Tokens by token value (IAM, 3.2): only tokens issued before tokens
+	// were signed (auth.go); no login adds to it.
 	Tokens map[string]Token `json:"tokens"`
+	// TokenKey (hex) signs the IAM tokens this cloud issues, so a token is
+	// checked without a table that grows with every login (auth.go).
+	TokenKey string `json:"token_key,omitempty"`
 	// Counters feed deterministic IDs and fault decisions.
 	IDCounter uint64            `json:"id_counter"`
 	Calls     map[string]uint64 `json:"calls"` // per fault class
