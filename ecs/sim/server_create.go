@@ -123,6 +123,7 @@ type plannedVolume struct {
 	size      int
 	typ       string
 	multi     bool
+	scsi      bool // hw:passthrough
 	existing  string
 	bootIndex int
 }
@@ -283,7 +284,8 @@ func (s *Sim) handleCreateServers(c *Ctx) error {
 			return BadRequest(fmt.Sprintf("data_volumes[%d]: multiattach and shareable disagree; send only multiattach", i))
 		}
 		multi := (dv.Multiattach != nil && *dv.Multiattach) || (dv.Shareable != nil && *dv.Shareable)
-		pv := plannedVolume{size: *dv.Size, typ: vt.Name, multi: multi, bootIndex: -1}
+		pv := plannedVolume{size: *dv.Size, typ: vt.Name, multi: multi, bootIndex: -1,
+			scsi: dv.HwPassthrough != nil && bool(*dv.HwPassthrough)}
 		if dv.VolumeID != "" {
 			v := c.P.Volumes[dv.VolumeID]
 			if v == nil {
@@ -298,7 +300,7 @@ func (s *Sim) handleCreateServers(c *Ctx) error {
 			if v.Multiattach && len(v.Attachments)+count > rules.MaxServersPerSharedVolume {
 				return BadRequest(fmt.Sprintf("data_volumes[%d].volume_id %s would be attached to more than %d servers", i, dv.VolumeID, rules.MaxServersPerSharedVolume))
 			}
-			pv.existing, pv.size, pv.multi = v.ID, v.Size, v.Multiattach
+			pv.existing, pv.size, pv.multi, pv.scsi = v.ID, v.Size, v.Multiattach, v.Passthrough
 		}
 		planned = append(planned, pv)
 	}
@@ -462,7 +464,7 @@ func (s *Sim) handleCreateServers(c *Ctx) error {
 					vname = srv.Name + "-sys"
 				}
 				c.P.Volumes[vid] = &Volume{ID: vid, Name: vname, Size: pv.size, Type: pv.typ, Status: "attaching",
-					Bootable: j == 0, Multiattach: pv.multi, AZ: az, Created: c.Now}
+					Bootable: j == 0, Multiattach: pv.multi, Passthrough: pv.scsi, AZ: az, Created: c.Now}
 			}
 			v := c.P.Volumes[vid]
 			if !v.Multiattach || len(v.Attachments) == 0 {

@@ -258,6 +258,10 @@ func appendVolumeAttached(b []byte, a volumeAttachedV1) []byte {
 	b = appendString(b, a.Device)
 	b = appendKey(b, false, "delete_on_termination")
 	b = appendString(b, a.DeleteOnTermination)
+	b = appendKey(b, false, "hw:passthrough")
+	b = appendString(b, a.Passthrough)
+	b = appendKey(b, false, "multiattach")
+	b = appendString(b, a.Multiattach)
 	return append(b, '}')
 }
 

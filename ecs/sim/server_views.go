@@ -100,6 +100,8 @@ type volumeAttachedV1 struct {
 	BootIndex           *string `json:"bootIndex"`
 	Device              string  `json:"device"`
 	DeleteOnTermination string  `json:"delete_on_termination"`
+	Passthrough         string  `json:"hw:passthrough"` // "true"/"false" (5.2.5 example)
+	Multiattach         string  `json:"multiattach"`    // "True"/"False" (5.2.5 example)
 }
 
 type securityGroupV1 struct {
@@ -134,7 +136,14 @@ func (s *Sim) serverV1(p *ProjectState, srv *Server) *serverV1View {
 	}
 	vols := make([]volumeAttachedV1, 0, len(srv.Volumes))
 	for _, a := range srv.Volumes {
-		v := volumeAttachedV1{ID: a.VolumeID, Device: a.Device, DeleteOnTermination: strconv.FormatBool(a.DeleteOnTermination)}
+		v := volumeAttachedV1{ID: a.VolumeID, Device: a.Device, DeleteOnTermination: strconv.FormatBool(a.DeleteOnTermination),
+			Passthrough: "false", Multiattach: "False"}
+		if vol := p.Volumes[a.VolumeID]; vol != nil {
+			v.Passthrough = strconv.FormatBool(vol.Passthrough)
+			if vol.Multiattach {
+				v.Multiattach = "True"
+			}
+		}
 		if a.BootIndex >= 0 {
 			v.BootIndex = strPtr(strconv.Itoa(a.BootIndex))
 		}

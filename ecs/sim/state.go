@@ -171,6 +171,8 @@ type Volume struct {
 	// have neither.
 	Description *string           `json:"description,omitempty"`
 	Metadata    map[string]string `json:"metadata,omitempty"`
+	// Passthrough is 5.2.1 data_volumes hw:passthrough: SCSI, not VBD.
+	Passthrough bool `json:"passthrough,omitempty"`
 }
 
 // VolumeAttachment is the volume side of an attachment.
