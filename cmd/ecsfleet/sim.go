@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"strconv"
@@ -151,8 +152,8 @@ func parseSimServe(args []string, io stdio) (addr string, cfg sim.Config, code i
 	if *seed != 0 {
 		cfg.Seed = *seed
 	}
-	if *scale < 0 {
-		fmt.Fprintln(io.err, "ecsfleet sim serve: --time-scale must be > 0")
+	if !(*scale >= 0) || math.IsInf(*scale, 0) { // NaN fails too
+		fmt.Fprintln(io.err, "ecsfleet sim serve: --time-scale must be a finite number > 0")
 		return "", cfg, exitError, false
 	}
 	if *scale > 0 {

@@ -96,3 +96,14 @@ func TestSimInfoExampleLists(t *testing.T) {
 		t.Errorf("GET %s answers %v: no server list", m[1], out)
 	}
 }
+
+// --time-scale must be a finite positive number: Inf and NaN are refused
+// (NaN used to pass both "< 0" and "> 0" and be ignored silently).
+func TestSimServeRefusesNonFiniteTimeScale(t *testing.T) {
+	for _, v := range []string{"NaN", "Inf", "+Inf", "-Inf", "-1"} {
+		var errw bytes.Buffer
+		if _, _, _, ok := parseSimServe([]string{"--time-scale", v}, stdio{err: &errw}); ok {
+			t.Errorf("--time-scale %s: accepted", v)
+		}
+	}
+}

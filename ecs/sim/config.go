@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"time"
 
@@ -314,8 +315,9 @@ func LoadConfig(path string) (Config, error) {
 // validate checks the config is usable and fills zero values with defaults.
 func (c *Config) validate() error {
 	d := DefaultConfig()
-	if c.TimeScale <= 0 {
-		return fmt.Errorf("sim config: time_scale must be > 0, got %v", c.TimeScale)
+	// Written so NaN fails (every comparison with NaN is false).
+	if !(c.TimeScale > 0) || math.IsInf(c.TimeScale, 0) {
+		return fmt.Errorf("sim config: time_scale must be a finite number > 0, got %v", c.TimeScale)
 	}
 	if c.Capacity <= 0 {
 		return fmt.Errorf("sim config: capacity must be > 0, got %d", c.Capacity)
@@ -339,8 +341,14 @@ func (c *Config) validate() error {
 	if c.DefaultDuration <= 0 {
 		c.DefaultDuration = d.DefaultDuration
 	}
+	if math.IsNaN(c.Faults.SlowFactor) || math.IsInf(c.Faults.SlowFactor, 0) {
+		return fmt.Errorf("sim config: faults.slow_factor must be a finite number, got %v", c.Faults.SlowFactor)
+	}
 	if c.Faults.SlowFactor <= 1 {
 		c.Faults.SlowFactor = d.Faults.SlowFactor
+	}
+	if math.IsNaN(c.Throttle.Rate) {
+		return fmt.Errorf("sim config: throttle.rate must be a number, got NaN")
 	}
 	if c.Faults.FailErrorCode == "" {
 		c.Faults.FailErrorCode = d.Faults.FailErrorCode
@@ -358,7 +366,7 @@ func (c *Config) validate() error {
 		c.SdkDateWindow = d.SdkDateWindow
 	}
 	for _, f := range []float64{c.Faults.Error5xx, c.Faults.Throttle429, c.Faults.Drop, c.Faults.SubJobFail, c.Faults.SlowJob, c.Jitter} {
-		if f < 0 || f > 1 {
+		if !(f >= 0 && f <= 1) { // NaN fails too
 			return fmt.Errorf("sim config: fault fractions and jitter must be within 0..1")
 		}
 	}

@@ -61,7 +61,8 @@ func New(cfg Config) (*Sim, error) {
 			return nil, err
 		}
 		s.store = fs
-		if err := s.withLock(func() error { return nil }); err != nil {
+		// Under the lock no save is running, so every temp file is stale.
+		if err := s.withLock(func() error { fs.removeStaleTemps(); return nil }); err != nil {
 			return nil, err
 		}
 	} else {

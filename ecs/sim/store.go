@@ -130,6 +130,29 @@ func (f *fileStore) loadIfChanged() (*State, bool, error) {
 	return &st, true, nil
 }
 
+// removeStaleTemps removes "<file>.tmp*" files a process killed during a
+// save left behind. Call it holding the lock: saves (the only writers of
+// temp files) run under it, so no live process is writing one.
+func (f *fileStore) removeStaleTemps() {
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(f.path), globEscape(filepath.Base(f.path))+".tmp*"))
+	for _, m := range matches {
+		_ = os.Remove(m)
+	}
+}
+
+// globEscape quotes the glob metacharacters of a file name.
+func globEscape(name string) string {
+	var b []byte
+	for i := 0; i < len(name); i++ {
+		switch name[i] {
+		case '*', '?', '[', '\\':
+			b = append(b, '\\')
+		}
+		b = append(b, name[i])
+	}
+	return string(b)
+}
+
 // save writes st atomically and durably (temp + fsync + rename + dir fsync).
 func (f *fileStore) save(st *State) error {
 	st.Generation++
