@@ -69,7 +69,7 @@ func (c *Client) serverAction(ctx context.Context, serverID string, body any) er
 	return err
 }
 
-// StartServer powers a server on (5.28.2; 202, no job).
+// StartServer powers a server on (5.28.2; 204, or 202 when busy; no job).
 func (c *Client) StartServer(ctx context.Context, serverID string) error {
 	return c.serverAction(ctx, serverID, map[string]any{"os-start": struct{}{}})
 }

@@ -118,17 +118,17 @@ func TestExtAReferenceExamplesAccepted(t *testing.T) {
 			xaKeypair(e.ts, b["os-reinstall"].(map[string]any)["keyname"].(string))
 			return "POST", "/v2/" + e.ts.pid + "/cloudservers/" + e.stopped + "/reinstallos", 200
 		},
-		"5.28.1": func(e env, b map[string]any) (string, string, int) { return "POST", act(e, e.running), 202 },
-		"5.28.2": func(e env, b map[string]any) (string, string, int) { return "POST", act(e, e.stopped), 202 },
-		"5.28.3": func(e env, b map[string]any) (string, string, int) { return "POST", act(e, e.running), 202 },
+		"5.28.1": func(e env, b map[string]any) (string, string, int) { return "POST", act(e, e.running), 204 },
+		"5.28.2": func(e env, b map[string]any) (string, string, int) { return "POST", act(e, e.stopped), 204 },
+		"5.28.3": func(e env, b map[string]any) (string, string, int) { return "POST", act(e, e.running), 204 },
 		"4.3.3.2.1": func(e env, b map[string]any) (string, string, int) {
-			return "POST", "/v2/" + e.ts.pid + "/servers/" + e.stopped + "/action", 202
+			return "POST", "/v2/" + e.ts.pid + "/servers/" + e.stopped + "/action", 204
 		},
 		"4.3.3.2.2": func(e env, b map[string]any) (string, string, int) {
-			return "POST", "/v2/" + e.ts.pid + "/servers/" + e.running + "/action", 202
+			return "POST", "/v2/" + e.ts.pid + "/servers/" + e.running + "/action", 204
 		},
 		"4.3.3.2.3": func(e env, b map[string]any) (string, string, int) {
-			return "POST", "/v2/" + e.ts.pid + "/servers/" + e.running + "/action", 202
+			return "POST", "/v2/" + e.ts.pid + "/servers/" + e.running + "/action", 204
 		},
 	}
 	preparers["5.21.4"] = preparers["5.21.3"]

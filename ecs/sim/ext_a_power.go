@@ -8,8 +8,9 @@ import (
 )
 
 // Power (5.28.1 os-stop, 5.28.2 os-start, 5.28.3 reboot) and lock/unlock
-// (5.25). The reference gives power actions no job: they answer 202 with no
-// body and the caller watches the server's status. The simulator still
+// (5.25). The reference gives power actions no job: they answer 204 with no
+// body (5.28's normal success; 202 is its "system busy, delayed" case) and
+// the caller watches the server's status. The simulator still
 // runs them as a short internal job (op "power") so they take simulated
 // time and backend capacity like the real thing; task_state is set at once
 // (powering-on, powering-off, rebooting), so a second action meanwhile is
@@ -76,7 +77,7 @@ func xaSubmitPower(c *Ctx, srv *Server, action, task string) error {
 	c.Submit("powerServer", map[string]string{"server_id": srv.ID}, []SubJobSpec{{Type: "powerServer", Op: OpPower,
 		Entities: map[string]string{"server_id": srv.ID},
 		Params:   map[string]string{"action": action, "prior_status": srv.Status}}})
-	return c.NoContent(http.StatusAccepted)
+	return c.NoContent(http.StatusNoContent)
 }
 
 func xaActionStart(c *Ctx, srv *Server, raw json.RawMessage) error {

@@ -15,9 +15,10 @@ func TestStopStartReboot(t *testing.T) {
 	st, body := ts.do("POST", act, xaFixture(t, "5.28.2/request-1.json"))
 	wantErr(t, st, body, http.StatusConflict, "conflictingRequest")
 
-	// The reference's os-stop example: 202, no body, powering-off, then SHUTOFF.
+	// The reference's os-stop example: 204 (5.28's normal success; 202 is
+	// its "busy, delayed" case), no body, powering-off, then SHUTOFF.
 	st, body = ts.do("POST", act, xaFixture(t, "5.28.1/request-1.json"))
-	if st != http.StatusAccepted || body != nil {
+	if st != http.StatusNoContent || body != nil {
 		t.Fatalf("os-stop: %d %v", st, body)
 	}
 	if s := xaServer(ts, id); s.TaskState != TaskPoweringOff || s.Status != StatusActive {
@@ -38,7 +39,7 @@ func TestStopStartReboot(t *testing.T) {
 
 	// os-start, chapter 4's /v2/ prefix, with os-start typed String (null accepted).
 	st, _ = ts.do("POST", "/v2/"+ts.pid+"/servers/"+id+"/action", `{"os-start": null}`)
-	if st != http.StatusAccepted {
+	if st != http.StatusNoContent {
 		t.Fatalf("os-start: %d", st)
 	}
 	xaSettle(ts)
@@ -53,7 +54,7 @@ func TestStopStartReboot(t *testing.T) {
 	wantErr(t, st, body, http.StatusBadRequest, "badRequest")
 	st, body = ts.do("POST", act, map[string]any{"os-stop": map[string]any{"type": "soft"}})
 	wantErr(t, st, body, http.StatusBadRequest, "badRequest")
-	if st, _ := ts.do("POST", act, xaFixture(t, "5.28.3/request-1.json")); st != http.StatusAccepted {
+	if st, _ := ts.do("POST", act, xaFixture(t, "5.28.3/request-1.json")); st != http.StatusNoContent {
 		t.Fatalf("reboot: %d", st)
 	}
 	ts.clock.Advance(time.Second)
@@ -90,7 +91,7 @@ func TestLockRefusesChanges(t *testing.T) {
 	if st, _ := ts.do("POST", act, xaFixture(t, "5.25.1/request-1.json")); st != http.StatusAccepted {
 		t.Fatalf("unlock: %d", st)
 	}
-	if st, body := ts.do("POST", act, map[string]any{"os-stop": map[string]any{}}); st != http.StatusAccepted {
+	if st, body := ts.do("POST", act, map[string]any{"os-stop": map[string]any{}}); st != http.StatusNoContent {
 		t.Fatalf("stop after unlock: %d %v", st, body)
 	}
 }
@@ -118,7 +119,7 @@ func TestActionDispatcherRefusals(t *testing.T) {
 func TestPowerFailureRestoresStatus(t *testing.T) {
 	ts := newTestSim(t, func(c *Config) { c.Faults.SubJobFail = 1 })
 	id := ts.createServers(1, nil)[0]
-	if st, _ := xaAction(ts, "v2.1", id, "os-stop", map[string]any{}); st != http.StatusAccepted {
+	if st, _ := xaAction(ts, "v2.1", id, "os-stop", map[string]any{}); st != http.StatusNoContent {
 		t.Fatalf("os-stop: %d", st)
 	}
 	xaSettle(ts)
