@@ -15,6 +15,7 @@ func (s *Sim) registerCatalogue(mux *http.ServeMux) {
 	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/resize_flavors", s.handleResizeFlavors)
 	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/flavors", s.handleFlavorsExt)
 	s.handleCompat(mux, "GET", "/flavors/detail", s.handleFlavorsDetail)
+	s.handleCompat(mux, "GET", "/flavors", s.handleFlavorsList)
 	s.handleCompat(mux, "GET", "/flavors/{flavor_id}", s.handleFlavor)
 	s.handleCompat(mux, "GET", "/images", s.handleImages(false))
 	s.handleCompat(mux, "GET", "/images/detail", s.handleImages(true))
@@ -121,14 +122,41 @@ func (s *Sim) handleFlavorsExt(c *Ctx) error {
 
 // handleFlavorsDetail is 5.6.2 with minDisk, minRam, sort_key and sort_dir.
 func (s *Sim) handleFlavorsDetail(c *Ctx) error {
-	q := c.R.URL.Query()
-	minDisk, err := queryInt(q.Get("minDisk"), "minDisk")
+	fl, err := flavorsQuery(c)
 	if err != nil {
 		return err
 	}
-	minRAM, err := queryInt(q.Get("minRam"), "minRam")
+	out := []map[string]any{}
+	for _, f := range fl {
+		out = append(out, flavorNova(c, f))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"flavors": out})
+}
+
+// handleFlavorsList is 5.6.6: 5.6.2's query parameters, each flavor as
+// {id, links, name}.
+func (s *Sim) handleFlavorsList(c *Ctx) error {
+	fl, err := flavorsQuery(c)
 	if err != nil {
 		return err
+	}
+	out := []map[string]any{}
+	for _, f := range fl {
+		out = append(out, map[string]any{"id": f.ID, "name": f.Name, "links": c.link("/flavors/" + f.ID)})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"flavors": out})
+}
+
+// flavorsQuery applies 5.6.2/5.6.6's minDisk, minRam, sort_key and sort_dir.
+func flavorsQuery(c *Ctx) ([]*Flavor, error) {
+	q := c.R.URL.Query()
+	minDisk, err := queryInt(q.Get("minDisk"), "minDisk")
+	if err != nil {
+		return nil, err
+	}
+	minRAM, err := queryInt(q.Get("minRam"), "minRam")
+	if err != nil {
+		return nil, err
 	}
 	var fl []*Flavor
 	for i := range c.Catalogue().Flavors {
@@ -144,11 +172,11 @@ func (s *Sim) handleFlavorsDetail(c *Ctx) error {
 		"vcpus": func(a, b *Flavor) bool { return a.VCPUs < b.VCPUs }, "root_gb": func(a, b *Flavor) bool { return a.Disk < b.Disk },
 	}[key]
 	if less == nil {
-		return BadRequest(fmt.Sprintf("sort_key %q must be one of name, memory_mb, vcpus, root_gb, flavorid", key))
+		return nil, BadRequest(fmt.Sprintf("sort_key %q must be one of name, memory_mb, vcpus, root_gb, flavorid", key))
 	}
 	dir := q.Get("sort_dir")
 	if dir != "" && dir != "asc" && dir != "desc" {
-		return BadRequest(fmt.Sprintf("sort_dir %q must be asc or desc", dir))
+		return nil, BadRequest(fmt.Sprintf("sort_dir %q must be asc or desc", dir))
 	}
 	sort.SliceStable(fl, func(i, j int) bool {
 		if dir == "desc" {
@@ -156,11 +184,7 @@ func (s *Sim) handleFlavorsDetail(c *Ctx) error {
 		}
 		return less(fl[i], fl[j])
 	})
-	out := []map[string]any{}
-	for _, f := range fl {
-		out = append(out, flavorNova(c, f))
-	}
-	return c.JSON(http.StatusOK, map[string]any{"flavors": out})
+	return fl, nil
 }
 
 func queryInt(v, name string) (int, error) {
