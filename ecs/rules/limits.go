@@ -12,6 +12,10 @@ const (
 	// MaxServerNameLenBatch is the longest create name when count > 1: the
 	// API appends a 5-character suffix such as "-0001" (5.2.1 name).
 	MaxServerNameLenBatch = 59
+	// MaxServerNameLenPostfix is the longest create name with an
+	// extendparam.postfix: len(postfix) + len(name) must not pass name's
+	// maximum, 64 (5.2.1 table 5-17), and a postfix has 4 digits.
+	MaxServerNameLenPostfix = 60
 	// MaxRenameBatch is the number of servers one batch rename may name (5.2.8).
 	MaxRenameBatch = 50
 	// MaxResizeBatch is the number of servers one batch resize or live resize may name (5.21.6, 5.21.7).

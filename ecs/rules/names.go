@@ -50,6 +50,23 @@ func ServerName(name string, count int) error {
 	return nil
 }
 
+// CreateName checks 5.2.1's name with its extendparam.postfix: with a
+// postfix, len(postfix) + len(name) must not pass 64 (table 5-17), so the
+// name takes 1-60 characters whatever the count; without one, ServerName's
+// 64, or 59 when count > 1 (the automatic "-0000" marker).
+func CreateName(name string, count int, postfix string) error {
+	if postfix == "" {
+		return ServerName(name, count)
+	}
+	if err := nameChars("name", name); err != nil {
+		return err
+	}
+	if n := utf8.RuneCountInString(name); n > MaxServerNameLenPostfix {
+		return fmt.Errorf("name %q is %d characters long; with a postfix the limit is %d (postfix and name together at most %d)", name, n, MaxServerNameLenPostfix, MaxServerNameLen)
+	}
+	return nil
+}
+
 // RenameName checks a new name given to existing servers (5.2.6 name,
 // 5.2.8 name): 1-64 characters of A-Z a-z 0-9 _ - and Chinese. A batch
 // rename appends no suffix, so the 64-character limit holds for it too.

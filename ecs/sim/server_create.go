@@ -159,11 +159,7 @@ func (s *Sim) handleCreateServers(c *Ctx) error {
 		return BadRequest(err.Error())
 	}
 	suffixed := count > 1 || postfix != ""
-	nameCount := count
-	if suffixed {
-		nameCount = 2 // the 59-character limit applies whenever a suffix is appended
-	}
-	if err := rules.ServerName(sp.Name, nameCount); err != nil {
+	if err := rules.CreateName(sp.Name, count, postfix); err != nil {
 		return BadRequest(err.Error())
 	}
 	if sp.Description != nil {
