@@ -29,6 +29,7 @@ const (
 	CodeNetworkMissing = "Ecs.0310"   // network/subnet not found (the reference's own example)
 	CodeAuth           = "APIGW.0301" // authentication failed (401)
 	CodeThrottled      = "APIGW.0308" // request throttled (429)
+	CodeMethod         = "APIGW.0101" // the path has no API for this method (405; an assumption)
 )
 
 // Style is the error body shape an endpoint answers with.

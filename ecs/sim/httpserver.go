@@ -75,7 +75,10 @@ func StartAddr(addr string, cfg Config) (*HTTPServer, error) {
 		// The configured latency is spent before the answer is written.
 		WriteTimeout: WriteTimeout + s.cfg.Latency,
 		IdleTimeout:  IdleTimeout,
-		ConnState:    hs.track,
+		// Far above maxHeaderBytes, so the simulator answers oversized
+		// headers itself (in the gateway's shape) up to this bound.
+		MaxHeaderBytes: 1 << 20,
+		ConnState:      hs.track,
 	}
 	go func() {
 		if err := hs.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -79,7 +80,91 @@ func New(cfg Config) (*Sim, error) {
 func (s *Sim) Config() Config { return s.cfg }
 
 // Handler returns the HTTP handler serving the API and the /_sim admin prefix.
-func (s *Sim) Handler() http.Handler { return http.HandlerFunc(s.dispatch) }
+func (s *Sim) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+
+// maxHeaderBytes bounds a request's line and headers (docs/simulator.md);
+// a larger request is answered 431 in the gateway's shape. The listening
+// server's own limit (httpserver.go) is far above it, so its plain-text
+// 431 is only for requests beyond 1 MiB of headers.
+const maxHeaderBytes = 64 << 10
+
+// serveHTTP gives the answers Go's HTTP layer would otherwise give in
+// plain text or HTML (a redirect for a non-canonical path, 405 for a
+// wrong method) in the gateway's documented shape, then dispatches.
+func (s *Sim) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	var e *APIError
+	switch {
+	case headerSize(r) > maxHeaderBytes:
+		e = Errf(http.StatusRequestHeaderFieldsTooLarge, CodeInvalidParam, "the request line and headers are larger than 64 KiB")
+	case r.URL.Path != canonicalPath(r.URL.Path):
+		// ServeMux would redirect to the cleaned path; an API gateway
+		// routes the path it is given, and no API path has "." or ".."
+		// segments or empty ones.
+		e = Errf(http.StatusNotFound, CodeNotFound, "no API at "+r.Method+" "+r.URL.Path+" (the path has empty, \".\" or \"..\" segments)")
+	default:
+		if allow := s.otherMethods(r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			e = Errf(http.StatusMethodNotAllowed, CodeMethod, "the API at "+r.URL.Path+" does not take "+r.Method+"; it takes "+strings.Join(allow, ", "))
+		}
+	}
+	if e == nil {
+		s.dispatch(w, r)
+		return
+	}
+	rec := &statusRecorder{ResponseWriter: w}
+	writeError(rec, StyleGateway, e)
+	s.stats.record("unmatched", rec.status(), 0)
+}
+
+// headerSize is about what the request line and headers took on the wire.
+func headerSize(r *http.Request) int {
+	n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + len(r.Host) + 4
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
+		}
+	}
+	return n
+}
+
+// canonicalPath is p without empty, "." and ".." segments (a trailing
+// slash kept), as ServeMux cleans it.
+func canonicalPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
+}
+
+// otherMethods lists the methods a route takes at r's path when none
+// takes r's method (nil when one does, or when no route has the path).
+func (s *Sim) otherMethods(r *http.Request) []string {
+	routed := func(m string) bool {
+		r2 := r.WithContext(r.Context())
+		r2.Method = m
+		if strings.HasPrefix(r.URL.Path, tenantlessPrefix) {
+			if _, p := s.bare.Handler(r2); p != "" {
+				return true
+			}
+		}
+		_, p := s.mux.Handler(r2)
+		return p != "" && p != "/"
+	}
+	if routed(r.Method) {
+		return nil
+	}
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m != r.Method && routed(m) {
+			allow = append(allow, m)
+		}
+	}
+	return allow
+}
 
 // freshState returns an empty cloud with one project per configured tenant.
 func (s *Sim) freshState() *State {
