@@ -22,7 +22,9 @@ func init() {
 		Success: func(p *ProjectState, sj *SubJob) error {
 			srv := p.Servers[sj.Entities["server_id"]]
 			if srv == nil {
-				return nil
+				// Deleted while it was being built: it never came up, so
+				// its create sub-job fails (api-notes).
+				return Errf(404, CodeServerNotFound, "server "+sj.Entities["server_id"]+" was deleted while it was being built")
 			}
 			srv.TaskState, srv.Progress = TaskNone, 100
 			if srv.PowerOnAfterBuild {
