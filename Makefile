@@ -1,7 +1,7 @@
 # Targets CI and developers share. `make test` is what .ci/run calls.
 GO ?= go
 
-.PHONY: test vet lint bench fuzz fmt
+.PHONY: test vet lint bench fuzz fmt e2e-terraform
 
 # FUZZTIME is how long each fuzz target runs under `make fuzz`.
 FUZZTIME ?= 60s
@@ -25,3 +25,10 @@ fuzz:
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
+
+# Terraform's HCS provider (v2.3.7) against `ecsfleet sim serve`: plan,
+# apply, change, destroy (scripts/e2e-terraform.sh; docs/simulator.md). Not
+# part of `test`: it needs the Go module proxy and the provider's source
+# (HCS_PROVIDER_SRC), a built provider (HCS_PROVIDER_BIN) or GitHub.
+e2e-terraform:
+	scripts/e2e-terraform.sh
