@@ -15,6 +15,15 @@ import (
 // 5.14.1, so the allowed set is the intersection: the 5.14.1 list.
 const PasswordSpecials = "!@%-_=+[]:./?"
 
+// CreatePasswordSpecials are 5.2.1 metadata.admin_pass's specials
+// (table 5-18: `~!@#$%^&*()-_=+|[{}];:'",<.>/?); the simulator's create
+// takes them (PasswordWith). A fleet file keeps PasswordSpecials.
+const CreatePasswordSpecials = "`~!@#$%^&*()-_=+|[{}];:'\",<.>/?"
+
+// ResetPasswordSpecials are 5.14.2 new_password's specials
+// (!@#&*$%-_=+[{}]:,./?), which the single-server reset takes.
+const ResetPasswordSpecials = "!@#&*$%-_=+[{}]:,./?"
+
 // passwordUsers are the management account names of 5.14.1 rules 5 and 6.
 var passwordUsers = []string{"root", "administrator"}
 
@@ -30,6 +39,13 @@ var passwordUsers = []string{"root", "administrator"}
 // ignoring case (the stricter reading: "ROOT" names the same account).
 // Error messages never include the password or any part of it.
 func Password(password string) error {
+	return PasswordWith(password, PasswordSpecials)
+}
+
+// PasswordWith is Password with another section's special characters
+// (CreatePasswordSpecials for 5.2.1, ResetPasswordSpecials for 5.14.2);
+// the other rules are the same in every section.
+func PasswordWith(password, specials string) error {
 	n := utf8.RuneCountInString(password)
 	if n < MinPasswordLen || n > MaxPasswordLen {
 		return fmt.Errorf("password must be %d to %d characters long", MinPasswordLen, MaxPasswordLen)
@@ -43,10 +59,10 @@ func Password(password string) error {
 			lower = true
 		case r >= '0' && r <= '9':
 			digit = true
-		case r < utf8.RuneSelf && strings.ContainsRune(PasswordSpecials, r):
+		case r < utf8.RuneSelf && strings.ContainsRune(specials, r):
 			special = true
 		default:
-			return fmt.Errorf("password has a character that is not allowed; use only A-Z a-z 0-9 and %s", PasswordSpecials)
+			return fmt.Errorf("password has a character that is not allowed; use only A-Z a-z 0-9 and %s", specials)
 		}
 	}
 	classes := 0
@@ -56,7 +72,7 @@ func Password(password string) error {
 		}
 	}
 	if classes < 3 {
-		return fmt.Errorf("password must mix at least 3 of: upper case, lower case, digits, specials %s", PasswordSpecials)
+		return fmt.Errorf("password must mix at least 3 of: upper case, lower case, digits, specials %s", specials)
 	}
 	lp := strings.ToLower(password)
 	for _, u := range passwordUsers {

@@ -47,8 +47,10 @@ func passwordServer(c *Ctx, id string) (*Server, error) {
 	return srv, nil
 }
 
-func checkPassword(pw string) error {
-	if err := rules.Password(pw); err != nil {
+// checkPassword applies the rule of the section: 5.14.1's specials for the
+// batch reset, 5.14.2's (which add # & * $ { } ,) for the single reset.
+func checkPassword(pw, specials string) error {
+	if err := rules.PasswordWith(pw, specials); err != nil {
 		return Errf(http.StatusBadRequest, CodePassword, "new_password is not allowed: "+err.Error())
 	}
 	return nil
@@ -69,7 +71,7 @@ func (s *Sim) handleBatchResetPassword(c *Ctx) error {
 		return BadRequest(`"new_password" is required unless "dry_run" is true`)
 	}
 	if req.NewPassword != nil {
-		if err := checkPassword(*req.NewPassword); err != nil {
+		if err := checkPassword(*req.NewPassword, rules.PasswordSpecials); err != nil {
 			return err
 		}
 	}
@@ -117,7 +119,7 @@ func (s *Sim) handleResetPassword(c *Ctx) error {
 	if req.ResetPassword == nil || req.ResetPassword.NewPassword == nil {
 		return BadRequest(`"reset-password.new_password" is required`)
 	}
-	if err := checkPassword(*req.ResetPassword.NewPassword); err != nil {
+	if err := checkPassword(*req.ResetPassword.NewPassword, rules.ResetPasswordSpecials); err != nil {
 		return err
 	}
 	srv, err := passwordServer(c, c.R.PathValue("server_id"))

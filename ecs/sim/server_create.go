@@ -307,7 +307,7 @@ func (s *Sim) handleCreateServers(c *Ctx) error {
 		adminPass = ap // 5.2.1: metadata.admin_pass wins over adminPass
 	}
 	if adminPass != "" {
-		if err := rules.Password(adminPass); err != nil {
+		if err := rules.PasswordWith(adminPass, rules.CreatePasswordSpecials); err != nil {
 			return Errf(http.StatusBadRequest, CodePassword, err.Error())
 		}
 	}
