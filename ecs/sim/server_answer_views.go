@@ -79,7 +79,13 @@ func imageRefV21(c *Ctx, srv *Server) any {
 	return map[string]any{"id": srv.ImageID, "links": c.link("/images/" + srv.ImageID)}
 }
 
-// networkName is the key of a NIC's entry in a server's addresses.
+// networkName is the key of a NIC's entry in a server's addresses: table
+// 5-60 keys them by network name (examples "subnet-9879"), which for the
+// simulator is the subnet's name (api-notes); the id if the catalogue no
+// longer has the subnet.
 func (s *Sim) networkName(subnetID string) string {
+	if sn := s.cfg.Catalogue.Subnet(subnetID); sn != nil && sn.Name != "" {
+		return sn.Name
+	}
 	return subnetID
 }

@@ -125,7 +125,8 @@ func (s *Sim) serverV1(p *ProjectState, srv *Server) *serverV1View {
 	cat := &s.cfg.Catalogue
 	addrs := make(map[string][]addressV1, 1)
 	for _, n := range srv.NICs {
-		addrs[n.SubnetID] = append(addrs[n.SubnetID], addressV1{
+		key := s.networkName(n.SubnetID)
+		addrs[key] = append(addrs[key], addressV1{
 			Version: strconv.Itoa(n.Version), Addr: n.IP, MAC: n.MAC, PortID: n.PortID, Type: n.Type,
 			NetworkTags: []string{},
 		})

@@ -26,10 +26,7 @@ func (s *Sim) serverV21(c *Ctx, srv *Server) map[string]any {
 	cat := &s.cfg.Catalogue
 	addrs := map[string][]map[string]any{}
 	for _, n := range srv.NICs {
-		key := n.SubnetID
-		if sn := cat.Subnet(n.SubnetID); sn != nil {
-			key = sn.ID
-		}
+		key := s.networkName(n.SubnetID)
 		addrs[key] = append(addrs[key], map[string]any{
 			"addr": n.IP, "version": n.Version, "OS-EXT-IPS-MAC:mac_addr": n.MAC, "OS-EXT-IPS:type": n.Type,
 		})
