@@ -109,6 +109,9 @@ func serverFingerprint(s *ecs.Server) Fingerprint {
 	tags = append(tags, s.Tags...)
 	var meta []string
 	for k, v := range s.Metadata {
+		if isPlatformMetadata(k) {
+			continue // the diff never looks at them; the platform changes them (a resize does)
+		}
 		meta = append(meta, k+"="+v)
 	}
 	var nics []string
@@ -159,4 +162,18 @@ func shortHash(xs ...string) string {
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil)[:6])
+}
+
+// isPlatformMetadata reports whether a metadata key is one the platform
+// writes (PlatformMetadataKeys, PlatformMetadataPrefixes).
+func isPlatformMetadata(k string) bool {
+	if PlatformMetadataKeys[k] {
+		return true
+	}
+	for _, p := range PlatformMetadataPrefixes {
+		if strings.HasPrefix(k, p) {
+			return true
+		}
+	}
+	return false
 }

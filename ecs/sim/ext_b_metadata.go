@@ -121,7 +121,15 @@ func (s *Sim) handleMetadataMerge(c *Ctx) error {
 	if err := setMetadata(c, srv, merged); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"metadata": orEmptyMap(srv.Metadata)})
+	// The answer is the server's whole metadata, with the system keys
+	// 5.9.1's example shows (the platform's, as in the detail).
+	out := cloneTagMap(srv.Metadata)
+	for k, v := range s.detailMetadata(srv) {
+		if _, set := out[k]; !set && systemMetadataKey(k) {
+			out[k] = v
+		}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"metadata": out})
 }
 
 // handleMetadataReplace is 5.9.4: drop every user key, keep the system

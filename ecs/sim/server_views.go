@@ -1,8 +1,12 @@
 package sim
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -198,13 +202,46 @@ func (s *Sim) detailMetadata(srv *Server) map[string]string {
 		meta[k] = v
 	}
 	meta["vpc_id"] = srv.VPCID
+	osSuffix := ".linux"
 	if img := cat.Image(srv.ImageID); img != nil {
 		meta["metering.image_id"] = img.ID
 		meta["image_name"] = img.Name
 		meta["os_type"] = img.OSType
 		meta["os_bit"] = img.OSBit
+		if strings.EqualFold(img.OSType, "windows") {
+			osSuffix = ".win"
+		}
+	}
+	for k, v := range platformMetadata(srv, cat.Flavor(srv.FlavorID), osSuffix) {
+		if _, set := meta[k]; !set {
+			meta[k] = v
+		}
 	}
 	return meta
+}
+
+// platformMetadata are the keys every 5.2.4/5.2.5 example carries besides
+// the image and VPC ones (api-notes: platform metadata). The simulator has
+// only pay-per-use servers: charging_mode "0" and no server_expiry date.
+// A key create set (_ha_policy_type, table 5-18) keeps the create value.
+func platformMetadata(srv *Server, f *Flavor, osSuffix string) map[string]string {
+	vcpus, ram := 0, 0
+	if f != nil {
+		vcpus, ram = f.VCPUs, f.RAM
+	}
+	sum := sha256.Sum256([]byte("product:" + srv.FlavorID))
+	return map[string]string{
+		"_ha_policy_type":           "remote_rebuild",
+		"charging_mode":             "0",
+		"server_expiry":             "",
+		"productId":                 hex.EncodeToString(sum[:16]),
+		"metering.imagetype":        "gold",
+		"metering.resourcespeccode": srv.FlavorID + osSuffix,
+		"metering.resourcetype":     "1",
+		"cascaded.instance_extrainfo": fmt.Sprintf("system_serial_number:%s,max_mem:4194304,max_cpu:254,cpu_num_for_one_plug:1,"+
+			"org_cpu:%d,current_mem:%d,xml_support_live_resize:True,pcibridge:2,org_mem:%d,iohang_timeout:720,current_cpu:%d,num_of_mem_plug:0",
+			srv.ID, vcpus, ram, ram, vcpus),
+	}
 }
 
 // userOf is the user id shown as a server's user_id.
