@@ -600,7 +600,7 @@ func (e *Engine) pollJob(ctx context.Context, c Cloud, kind plan.OpKind, jobID s
 		err := e.call(ctx, Polls, func() (err error) { j, err = c.GetJob(ctx, id); return })
 		return j, err
 	}
-	j, err := ecs.PollJob(ctx, get, jobID, opts)
+	j, err := ecs.PollJob(ctx, get, jobID, opts.WaitOptions)
 	var je *ecs.JobError
 	if errors.As(err, &je) {
 		return j, nil
@@ -608,18 +608,28 @@ func (e *Engine) pollJob(ctx context.Context, c Cloud, kind plan.OpKind, jobID s
 	return j, err
 }
 
+// pollSchedule is a job type's poll schedule, for the engine's own status
+// waits (servers, volumes): the first wait near the expected duration,
+// then growing by half up to the cap.
+type pollSchedule struct{ ecs.WaitOptions }
+
+// next is the wait after one of length d.
+func (p pollSchedule) next(d time.Duration) time.Duration {
+	return min(max(d*3/2, p.MinInterval), p.MaxInterval)
+}
+
 // waitOptions is the poll schedule of a job type on this cloud's clock.
-func (e *Engine) waitOptions(k plan.OpKind) ecs.WaitOptions {
+func (e *Engine) waitOptions(k plan.OpKind) pollSchedule {
 	d := e.o.Model.Durations[k]
 	if d <= 0 {
 		d = 10 * time.Second
 	}
 	floor := time.Millisecond
-	return ecs.WaitOptions{
+	return pollSchedule{ecs.WaitOptions{
 		Expected:    max(floor, e.scaled(d)),
 		MinInterval: max(floor, e.scaled(time.Second)),
 		MaxInterval: max(floor, e.scaled(30*time.Second)),
-	}
+	}}
 }
 
 // settle waits until the servers have left every transitional status (a
@@ -677,7 +687,7 @@ func (r *run) waitServer(ctx context.Context, op *plan.Op, id string, ok func(*e
 			}
 			return s, fmt.Errorf("server %s did not reach the expected state in time (status %s)", id, status)
 		}
-		wait = min(max(wait*3/2, opts.MinInterval), opts.MaxInterval)
+		wait = opts.next(wait)
 	}
 }
 
@@ -857,7 +867,7 @@ func (x *opRun) createVolume(ctx context.Context) error {
 				return fmt.Errorf("volume %s went to status error", a.Name)
 			}
 		}
-		wait = min(max(wait*3/2, opts.MinInterval), opts.MaxInterval)
+		wait = opts.next(wait)
 	}
 }
 

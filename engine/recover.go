@@ -111,22 +111,14 @@ func (e *Engine) settleFleet(ctx context.Context, c Cloud, fleet string) (int, e
 	seen := map[string]bool{}
 	for {
 		busy := 0
-		opts := ecs.ListServersOptions{Tags: plan.OwnerFilter(fleet), Limit: ecs.MaxPageSize}
-		for page := 1; ; page++ {
-			opts.Offset = page
-			var resp *ecs.ListServersResponse
-			if err := e.call(ctx, Reads, func() (err error) { resp, err = c.ListServersDetail(ctx, opts); return }); err != nil {
-				return 0, err
+		err := e.listServers(ctx, c, plan.OwnerFilter(fleet), func(s *ecs.Server) {
+			if transitional(s) && ownedBy(s, fleet) {
+				busy++
+				seen[s.ID] = true
 			}
-			for i := range resp.Servers {
-				if s := &resp.Servers[i]; transitional(s) && ownedBy(s, fleet) {
-					busy++
-					seen[s.ID] = true
-				}
-			}
-			if len(resp.Servers) < opts.Limit || page*opts.Limit >= int(resp.Count) {
-				break
-			}
+		})
+		if err != nil {
+			return 0, err
 		}
 		if busy == 0 {
 			return len(seen), nil
@@ -137,6 +129,6 @@ func (e *Engine) settleFleet(ctx context.Context, c Cloud, fleet string) (int, e
 		if err := sleep(ctx, wait); err != nil {
 			return 0, err
 		}
-		wait = min(wait*3/2+1, poll.MaxInterval)
+		wait = poll.next(wait)
 	}
 }
