@@ -25,8 +25,9 @@ type hclDecoder struct {
 }
 
 func parseHCL(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawFleet {
-	if p, ok := tooDeep(src); !ok {
-		sink.errorf(Pos{File: file, Line: p.Line, Col: p.Col}, "the document is nested more than %d levels deep", maxDepth)
+	if p, ok := hclNesting(src, file); !ok {
+		sink.red.unparsed(file)
+		nestingError(sink, file, p)
 		return nil
 	}
 	d := &hclDecoder{file: file, sink: sink}
@@ -53,28 +54,6 @@ func parseHCL(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawFl
 	r := &rawFleet{Pos: Pos{File: file, Line: 1, Col: 1}}
 	d.fields(body, "the fleet", fleetObject, reflect.ValueOf(r).Elem())
 	return r
-}
-
-// tooDeep guards the HCL parser's recursion: it reports the first place
-// where brackets nest deeper than maxDepth (strings are not excluded; a
-// real fleet is nowhere near the limit either way).
-func tooDeep(src []byte) (Pos, bool) {
-	depth, line, col := 0, 1, 0
-	for _, c := range src {
-		col++
-		switch c {
-		case '\n':
-			line, col = line+1, 0
-		case '{', '[', '(':
-			depth++
-			if depth > maxDepth {
-				return Pos{Line: line, Col: col}, false
-			}
-		case '}', ']', ')':
-			depth--
-		}
-	}
-	return Pos{}, true
 }
 
 func (d *hclDecoder) pos(p hcl.Pos) Pos               { return Pos{File: d.file, Line: p.Line, Col: p.Column} }
@@ -625,6 +604,10 @@ func (d *hclDecoder) secret(a *hclsyntax.Attribute) *rawSecret {
 
 // hclVarFile reads a --var-file in HCL syntax: NAME = "value" lines.
 func hclVarFile(path string, src []byte, vars map[string]string, sink *diagSink) bool {
+	if p, ok := hclNesting(src, path); !ok {
+		nestingError(sink, path, p)
+		return false
+	}
 	f, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
 	d := &hclDecoder{file: path, sink: sink}
 	if diags.HasErrors() {

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -47,16 +48,12 @@ func Load(path string, opts LoadOptions) (*Fleet, Diagnostics) {
 // (nil when they could not be read), for a caller that records what it
 // planned from (the plan keeps their hash).
 func LoadSource(path string, opts LoadOptions) (*Fleet, []byte, Diagnostics) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: fmt.Sprintf("cannot read the fleet file: %v", unwrapPathErr(err))}}
+	src, err := readSideFile(path, MaxFileSize)
+	if big := (*tooBigError)(nil); errors.As(err, &big) && big.size >= 0 {
+		return nil, nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: fmt.Sprintf("the file is %d bytes; fleet files are limited to %d bytes (1 MiB)", big.size, MaxFileSize)}}
 	}
-	if st.Size() > MaxFileSize {
-		return nil, nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: fmt.Sprintf("the file is %d bytes; fleet files are limited to %d bytes (4 MiB)", st.Size(), MaxFileSize)}}
-	}
-	src, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: fmt.Sprintf("cannot read the fleet file: %v", unwrapPathErr(err))}}
+		return nil, nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: fmt.Sprintf("cannot read the fleet file: %v", err)}}
 	}
 	if opts.BaseDir == "" {
 		opts.BaseDir = filepath.Dir(path)
@@ -90,7 +87,7 @@ func Parse(filename string, src []byte, opts LoadOptions) (*Fleet, Diagnostics) 
 func parse(filename string, src []byte, opts *LoadOptions, sink *diagSink) *Fleet {
 	top := Pos{File: filename}
 	if len(src) > MaxFileSize {
-		sink.errorf(top, "the file is %d bytes; fleet files are limited to %d bytes (4 MiB)", len(src), MaxFileSize)
+		sink.errorf(top, "the file is %d bytes; fleet files are limited to %d bytes (1 MiB)", len(src), MaxFileSize)
 		return nil
 	}
 	if !utf8.Valid(src) || strings.ContainsRune(string(src), 0) {
@@ -128,9 +125,9 @@ func loadVarFiles(opts *LoadOptions, sink *diagSink) (map[string]string, bool) {
 	vars := map[string]string{}
 	ok := true
 	for _, path := range opts.VarFiles {
-		src, err := os.ReadFile(path)
+		src, err := readSideFile(path, MaxFileSize)
 		if err != nil {
-			sink.errorf(Pos{File: path}, "cannot read the variable file: %v", unwrapPathErr(err))
+			sink.errorf(Pos{File: path}, "cannot read the variable file: %v", err)
 			ok = false
 			continue
 		}

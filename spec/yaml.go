@@ -16,8 +16,11 @@ import (
 // stack: a fleet file is hand-written text, so these are far above any
 // real fleet.
 const (
-	// MaxFileSize is the largest fleet file read.
-	MaxFileSize = 4 << 20
+	// MaxFileSize is the largest fleet file (and --var-file) read: 1 MiB,
+	// some 25,000 lines, where a large real fleet is a few hundred. It
+	// bounds the parsers' memory: HCL's lexer alone keeps about 100 bytes
+	// per token.
+	MaxFileSize = 1 << 20
 	// maxYAMLNodes bounds the nodes visited, aliases expanded (YAML alias
 	// bombs expand exponentially; the budget stops them).
 	maxYAMLNodes = 1_000_000
