@@ -9,7 +9,8 @@ import (
 	"time"
 )
 
-// Test helpers of extension A. Requests go over real HTTP (testSim.do);
+// Test helpers of the server-action endpoints (NICs, volumes, resize,
+// power, OS change; helpers prefixed xa). Requests go over real HTTP (testSim.do);
 // the state is only read directly to check what a request did, or seeded
 // for setups the API cannot reach quickly (a server with 59 data disks).
 

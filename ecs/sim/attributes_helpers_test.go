@@ -9,7 +9,8 @@ import (
 	"testing"
 )
 
-// Test helpers of extension B (prefixed xb so they never collide with the
+// Test helpers of the server-attribute endpoints: metadata, tags,
+// passwords, server groups, keypairs (prefixed xb so they never collide with the
 // other files of the package).
 
 // xbWithProject runs fn on the caller's project under the state lock, so a

@@ -8,25 +8,6 @@ import (
 	"strings"
 )
 
-// registerCatalogue registers what the cloud offers and the quota views:
-// flavors (5.6.1-5.6.3, 5.6.5), images (5.4.1, 5.4.2, 5.4.4), availability
-// zones (5.20.1) and limits/quotas (5.10.1-5.10.4).
-func (s *Sim) registerCatalogue(mux *http.ServeMux) {
-	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/resize_flavors", s.handleResizeFlavors)
-	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/flavors", s.handleFlavorsExt)
-	s.handleCompat(mux, "GET", "/flavors/detail", s.handleFlavorsDetail)
-	s.handleCompat(mux, "GET", "/flavors", s.handleFlavorsList)
-	s.handleCompat(mux, "GET", "/flavors/{flavor_id}", s.handleFlavor)
-	s.handleCompat(mux, "GET", "/images", s.handleImages(false))
-	s.handleCompat(mux, "GET", "/images/detail", s.handleImages(true))
-	s.handleCompat(mux, "GET", "/images/{image_id}", s.handleImage)
-	s.handleCompat(mux, "GET", "/os-availability-zone", s.handleAZs)
-	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/limits", s.handleLimitsV1)
-	s.handleCompat(mux, "GET", "/limits", s.handleLimitsV21)
-	s.handleCompat(mux, "GET", "/os-quota-sets/{target_id}", s.handleQuotaSet(false))
-	s.handleCompat(mux, "GET", "/os-quota-sets/{target_id}/defaults", s.handleQuotaSet(true))
-}
-
 func (c *Ctx) link(path string) []map[string]string {
 	base := "http://" + c.R.Host
 	return []map[string]string{

@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// xaKeypair puts a keypair into the project (the keypair API belongs to
-// extension B; only its existence matters here).
+// xaKeypair puts a keypair into the project (the keypair API is tested in
+// keypairs_test.go; only its existence matters here).
 func xaKeypair(ts *testSim, name string) {
 	_ = ts.sim.withLock(func() error {
 		ts.sim.project(ts.pid).Keypairs[name] = &Keypair{Name: name, PublicKey: "ssh-ed25519 AAAA test", Type: "ssh", Created: time.Now()}

@@ -10,7 +10,7 @@ import (
 // Ctx is one API request inside the state lock. Handlers read and change
 // c.P (the caller's project) directly; they call c.Dirty() after a change so
 // the state is saved. Everything a handler needs goes through Ctx, so the
-// extension files do not reach into Sim's internals.
+// endpoint files do not reach into Sim's internals.
 type Ctx struct {
 	s         *Sim
 	W         http.ResponseWriter

@@ -25,19 +25,20 @@
 //
 // # Adding an endpoint
 //
-//  1. Route: in your registerExtA / registerExtB (ext_a_routes.go,
-//     ext_b_routes.go) call
-//     s.handle(mux, "POST /v1/{tenant_id}/cloudservers/{server_id}/nics", s.handleAddNICs)
-//     for a native endpoint (errors {"error":{"message","code":"Ecs.XXXX"}}), or
-//     s.handleCompat(mux, "POST", "/servers/{server_id}/action", h)
-//     for a community endpoint: it registers both /v2/{tenant_id} and
-//     /v2.1/{tenant_id} and answers Nova-style errors
-//     ({"itemNotFound":{"message","code":404}}). Patterns use Go's ServeMux
-//     syntax; read wildcards with c.R.PathValue("server_id"). Two files must
-//     not register the same pattern (ServeMux panics at startup; the tests
-//     catch it). Paths without a tenant (/v2.1/servers/...) go in
-//     registerTenantless (tenantless_routes.go). One pattern serves one method; dispatch a shared "action"
-//     path on the body's single top-level key inside one handler.
+//  1. Route: add a row to the route table (routes.go) with the reference
+//     section, the kind and the pattern:
+//     {"5.7.1", native, "POST /v1/{tenant_id}/cloudservers/{server_id}/nics", s.handleAddNICs}
+//     A native row answers errors {"error":{"message","code":"Ecs.XXXX"}};
+//     a community row gives the path after the tenant, is registered under
+//     both /v2/{tenant_id} and /v2.1/{tenant_id} and answers Nova-style
+//     errors ({"itemNotFound":{"message","code":404}}). Patterns use Go's
+//     ServeMux syntax; read wildcards with c.R.PathValue("server_id"). Two
+//     rows that can match one path with neither more specific make ServeMux
+//     panic at start-up (every test catches it); paths without a tenant
+//     (/v2.1/servers/...) are tenantless rows. One pattern serves one
+//     method; a shared "action" path is dispatched on the body's single
+//     top-level key (server_actions.go). TestRouteTableNamesTheReference
+//     checks the row against the reference's examples.
 //  2. Auth and tenant check are done before your handler runs; c.ProjectID
 //     and c.P (*ProjectState) are the caller's.
 //  3. Decoding: define a request struct with the reference's JSON names and

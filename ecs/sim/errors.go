@@ -47,7 +47,7 @@ const (
 	StyleNative    Style = iota // {"error":{"message","code":"Ecs.XXXX"}}
 	StyleCommunity              // {"badRequest":{"message","code":400}}
 	StyleGateway                // {"error_msg","error_code"}
-	StyleVPC                    // {"code":"VPC.XXXX","message"} (VPC read views, vpc_routes.go)
+	StyleVPC                    // {"code":"VPC.XXXX","message"} (VPC read views, vpc_views.go)
 )
 
 // APIError is an error a handler returns to be written in the route's style.

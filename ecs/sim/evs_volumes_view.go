@@ -24,10 +24,6 @@ import (
 // not-found code for this call.
 const CodeEVSVolumeNotFound = "EVS.5404"
 
-func (s *Sim) registerEVSVolumes(mux *http.ServeMux) {
-	s.register(mux, "GET /v2/{tenant_id}/volumes/{volume_id}", routeOpts{style: StyleNative}, s.handleEVSGetVolume)
-}
-
 // handleEVSGetVolume is GET /v2/{project_id}/volumes/{volume_id}.
 func (s *Sim) handleEVSGetVolume(c *Ctx) error {
 	id := c.R.PathValue("volume_id")

@@ -7,13 +7,13 @@ import (
 	"testing"
 )
 
-// TestExtAReferenceExamplesAccepted sends every valid request example of
-// extension A's endpoints (testdata/reference/index.json) to a fresh
+// TestActionReferenceExamplesAccepted sends every valid request example of
+// the server-action endpoints (NICs, volumes, resize, power, OS change) (testdata/reference/index.json) to a fresh
 // simulator, with the example's placeholder ids replaced by ids that exist,
 // and expects the documented success status. A section of ours without a
 // preparer below fails the test, so a new example is never skipped
 // silently.
-func TestExtAReferenceExamplesAccepted(t *testing.T) {
+func TestActionReferenceExamplesAccepted(t *testing.T) {
 	index := loadFixtures(t)
 	type env struct {
 		ts               *testSim

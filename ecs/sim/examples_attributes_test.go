@@ -7,7 +7,8 @@ import (
 	"testing"
 )
 
-// xbSections are the reference sections extension B serves.
+// xbSections are the sections of the server-attribute endpoints (metadata, tags,
+// passwords, server groups, keypairs).
 var xbSections = []string{
 	"5.9.1", "5.9.2", "5.9.3", "5.9.4", "5.9.5", "5.9.6", "5.9.7", "5.9.8",
 	"5.13.1", "5.13.2", "5.13.3", "5.13.4", "5.13.5", "5.13.6", "5.13.7", "5.13.8", "5.13.9", "5.13.10",
@@ -18,14 +19,14 @@ var xbSections = []string{
 
 var xbUUID = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 
-// TestEveryRequestExampleOfExtB sends every request example of these
+// TestEveryAttributeRequestExample sends every request example of these
 // sections, on a fresh simulator with a server and a group, to the path
 // the index names: a valid example must be accepted (2xx), an example the
 // index marks invalid must be refused with 400.
-func TestEveryRequestExampleOfExtB(t *testing.T) {
+func TestEveryAttributeRequestExample(t *testing.T) {
 	fx := xbFixtures(t, xbSections...)
 	if len(fx) < 14 {
-		t.Fatalf("only %d request examples found for extension B", len(fx))
+		t.Fatalf("only %d request examples found for the server-attribute endpoints", len(fx))
 	}
 	for f, body := range fx {
 		t.Run(f.Section+"/"+f.File, func(t *testing.T) {

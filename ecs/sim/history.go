@@ -240,27 +240,25 @@ type historyAnswer struct {
 	Changes       []StatusChange `json:"changes"`
 }
 
-// registerHistory adds GET /_sim/history?project=ID (the first configured
-// project when project is not given) and POST /_sim/history/reset
-// (loopback or admin token only; never part of the HCS API).
-func (s *Sim) registerHistory(mux *http.ServeMux) {
-	adm := routeOpts{style: StyleGateway, admin: true}
-	s.register(mux, "GET /_sim/history", adm, func(c *Ctx) error {
-		pid := c.R.URL.Query().Get("project")
-		if pid == "" {
-			pid = s.cfg.Projects[0].ID
-		}
-		if s.projectConfig(pid) == nil {
-			return Errf(http.StatusNotFound, CodeNotFound, "no project "+pid+" in this simulator")
-		}
-		ch := s.History(pid)
-		if ch == nil {
-			ch = []StatusChange{}
-		}
-		return c.JSON(http.StatusOK, historyAnswer{Project: pid, RecordHistory: s.cfg.RecordHistory, Changes: ch})
-	})
-	s.register(mux, "POST /_sim/history/reset", adm, func(c *Ctx) error {
-		s.ResetHistory()
-		return c.NoContent(http.StatusNoContent)
-	})
+// handleAdminHistory is GET /_sim/history?project=ID (the first configured
+// project when project is not given).
+func (s *Sim) handleAdminHistory(c *Ctx) error {
+	pid := c.R.URL.Query().Get("project")
+	if pid == "" {
+		pid = s.cfg.Projects[0].ID
+	}
+	if s.projectConfig(pid) == nil {
+		return Errf(http.StatusNotFound, CodeNotFound, "no project "+pid+" in this simulator")
+	}
+	ch := s.History(pid)
+	if ch == nil {
+		ch = []StatusChange{}
+	}
+	return c.JSON(http.StatusOK, historyAnswer{Project: pid, RecordHistory: s.cfg.RecordHistory, Changes: ch})
+}
+
+// handleAdminHistoryReset is POST /_sim/history/reset.
+func (s *Sim) handleAdminHistoryReset(c *Ctx) error {
+	s.ResetHistory()
+	return c.NoContent(http.StatusNoContent)
 }

@@ -25,10 +25,6 @@ const CodeIMSInvalid = "IMG.0001"
 // imsMaxLimit is the largest page the public API allows.
 const imsMaxLimit = 1000
 
-func (s *Sim) registerIMSImages(mux *http.ServeMux) {
-	s.register(mux, "GET /v2/cloudimages", routeOpts{style: StyleNative}, s.handleListCloudImages)
-}
-
 // imsFields are the string filters the view supports, each matched exactly
 // against the image view's field of the same name.
 var imsFields = []string{"id", "name", "status", "visibility", "owner", "disk_format", "container_format",

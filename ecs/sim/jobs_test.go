@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// testOp is an op registered by this test file, as an extension file would.
+// testOp is an op registered by this test file, as an endpoint file would.
 const testOp = "test-touch"
 
 func init() {

@@ -8,13 +8,13 @@ import (
 	"testing"
 )
 
-// TestExtAStateSurvivesAnotherProcess checks that what extension A keeps
+// TestActionStateSurvivesAnotherProcess checks that what the server-action endpoints keep
 // outside the core types (resize history in sub-job params, volume
 // description and metadata) lives in the persisted state: a second
 // simulator on the same file confirms a resize the first one ran and
 // reads the volume's metadata back, and a change-OS password never
 // reaches the file.
-func TestExtAStateSurvivesAnotherProcess(t *testing.T) {
+func TestActionStateSurvivesAnotherProcess(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "cloud.json")
 	a := newTestSim(t, func(c *Config) { c.StateFile = file })
 	ids := a.createServers(1, nil)

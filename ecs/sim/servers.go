@@ -12,16 +12,6 @@ import (
 	"github.com/ecsfleet/ecsfleet/ecs/rules"
 )
 
-// registerServers registers the core server lifecycle endpoints (5.2).
-func (s *Sim) registerServers(mux *http.ServeMux) {
-	s.handle(mux, "POST /v1.1/{tenant_id}/cloudservers", s.handleCreateServers)
-	s.handle(mux, "POST /v1/{tenant_id}/cloudservers/delete", s.handleDeleteServers)
-	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/detail", s.handleListServers)
-	s.handle(mux, "GET /v1/{tenant_id}/cloudservers/{server_id}", s.handleShowServer)
-	s.handle(mux, "PUT /v1/{tenant_id}/cloudservers/{server_id}", s.handleModifyServer)
-	s.handle(mux, "PUT /v1/{tenant_id}/cloudservers/server-name", s.handleRenameServers)
-}
-
 // deleteServersRequest is the 5.2.3 body.
 type deleteServersRequest struct {
 	DeletePublicIP *bool   `json:"delete_publicip"`

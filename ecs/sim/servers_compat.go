@@ -13,14 +13,6 @@ import (
 // examples (version a number, volumes_attached delete_on_termination a
 // boolean, flavor {id, links}). Errors are Nova-shaped.
 
-func (s *Sim) registerServersCompat(mux *http.ServeMux) {
-	s.handleCompat(mux, "GET", "/servers/detail", s.handleListCompat(true))
-	s.handleCompat(mux, "GET", "/servers", s.handleListCompat(false))
-	s.handleCompat(mux, "GET", "/servers/{server_id}", s.handleShowCompat)
-	s.handleCompat(mux, "PUT", "/servers/{server_id}", s.handleModifyCompat)
-	s.handleCompat(mux, "DELETE", "/servers/{server_id}", s.handleDeleteCompat)
-}
-
 // serverV21 renders srv as a v2.1 servers_detail object.
 func (s *Sim) serverV21(c *Ctx, srv *Server) map[string]any {
 	cat := &s.cfg.Catalogue

@@ -26,7 +26,7 @@ type Sim struct {
 	cfg   Config
 	clock Clock
 	mux   *http.ServeMux
-	bare  *http.ServeMux // routes without {tenant_id} (tenantless_routes.go)
+	bare  *http.ServeMux // routes without {tenant_id} (tenantless.go)
 
 	mu    sync.Mutex // guards state and store
 	state *State
@@ -69,10 +69,8 @@ func New(cfg Config) (*Sim, error) {
 	} else {
 		s.state = s.freshState()
 	}
-	s.mux = http.NewServeMux()
-	s.registerRoutes(s.mux)
-	s.bare = http.NewServeMux()
-	s.registerTenantless(s.bare)
+	s.mux, s.bare = http.NewServeMux(), http.NewServeMux()
+	s.registerRoutes(s.mux, s.bare)
 	return s, nil
 }
 
@@ -340,22 +338,8 @@ type routeOpts struct {
 	admin  bool // /_sim admin endpoints
 }
 
-// handle registers pattern ("METHOD /path/{wild}") as an API route in the
-// native style: {"error":{"message","code"}} errors, authentication, tenant
-// check, throttle, faults, latency, stats, and the state lock.
-func (s *Sim) handle(mux *http.ServeMux, pattern string, h handlerFunc) {
-	s.register(mux, pattern, routeOpts{style: StyleNative}, h)
-}
-
-// handleCompat registers a community (Nova-compatible) route under both the
-// /v2/ prefix chapter 4 uses and the /v2.1/ prefix of chapter 5. rest is
-// the path after the tenant, e.g. "GET /servers/{server_id}".
-func (s *Sim) handleCompat(mux *http.ServeMux, method, rest string, h handlerFunc) {
-	for _, v := range []string{"/v2/{tenant_id}", "/v2.1/{tenant_id}"} {
-		s.register(mux, method+" "+v+rest, routeOpts{style: StyleCommunity}, h)
-	}
-}
-
+// register adds pattern to mux, served through the request pipeline
+// (serve) with the guards of o.
 func (s *Sim) register(mux *http.ServeMux, pattern string, o routeOpts, h handlerFunc) {
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, pattern, o, h)

@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// Shared helpers of extension A (NICs, volumes, resize, power, OS change).
+// State checks shared by the server-action endpoints (NICs, volumes,
+// resize, power, OS change).
 //
 // One rule decides the status of a state refusal: the reference lists 409
 // for some endpoints (5.7.1, 5.7.2, 5.28.x, 5.8.14, 5.8.17) and not for

@@ -76,17 +76,13 @@ func (s *Sim) ResetStats() {
 	s.stats.mu.Unlock()
 }
 
-// registerAdmin adds /_sim/stats and /_sim/stats/reset, and the status
-// history's /_sim/history routes (history.go) (loopback or admin token
-// only; never part of the HCS API).
-func (s *Sim) registerAdmin(mux *http.ServeMux) {
-	s.registerHistory(mux)
-	adm := routeOpts{style: StyleGateway, admin: true}
-	s.register(mux, "GET /_sim/stats", adm, func(c *Ctx) error {
-		return c.JSON(http.StatusOK, map[string]any{"endpoints": s.Stats()})
-	})
-	s.register(mux, "POST /_sim/stats/reset", adm, func(c *Ctx) error {
-		s.ResetStats()
-		return c.NoContent(http.StatusNoContent)
-	})
+// handleAdminStats is GET /_sim/stats: the call counts per route.
+func (s *Sim) handleAdminStats(c *Ctx) error {
+	return c.JSON(http.StatusOK, map[string]any{"endpoints": s.Stats()})
+}
+
+// handleAdminStatsReset is POST /_sim/stats/reset.
+func (s *Sim) handleAdminStatsReset(c *Ctx) error {
+	s.ResetStats()
+	return c.NoContent(http.StatusNoContent)
 }

@@ -16,13 +16,6 @@ import (
 // tenantlessPrefix is the path prefix of the tenant-less routes.
 const tenantlessPrefix = "/v2.1/servers/"
 
-// registerTenantless registers the routes of the second mux. The caller's
-// project is the token's (or X-Project-Id with AK/SK), as for every route.
-func (s *Sim) registerTenantless(mux *http.ServeMux) {
-	s.register(mux, "GET /v2.1/servers/{server_id}/block_device", routeOpts{style: StyleCommunity}, s.handleBlockDeviceList)
-	s.register(mux, "GET /v2.1/servers/{server_id}/block_device/{volume_id}", routeOpts{style: StyleCommunity}, s.handleBlockDevice)
-}
-
 // dispatch routes a request to the tenant-less mux when one of its
 // patterns matches, else to the main mux.
 func (s *Sim) dispatch(w http.ResponseWriter, r *http.Request) {

@@ -21,10 +21,6 @@ import (
 // code is an assumption, by analogy with the other VPC not-found codes.
 const CodeVPCPortNotFound = "VPC.0702"
 
-func (s *Sim) registerVPCPorts(mux *http.ServeMux) {
-	s.register(mux, "GET /v1/{tenant_id}/ports/{port_id}", routeOpts{style: StyleVPC}, s.handleGetPort)
-}
-
 // handleGetPort is GET /v1/{project_id}/ports/{port_id}.
 func (s *Sim) handleGetPort(c *Ctx) error {
 	id := c.R.PathValue("port_id")

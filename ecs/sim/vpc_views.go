@@ -29,14 +29,6 @@ const (
 // vpcMaxLimit is the public API's largest page (and the default limit).
 const vpcMaxLimit = 2000
 
-func (s *Sim) registerVPC(mux *http.ServeMux) {
-	o := routeOpts{style: StyleVPC}
-	s.register(mux, "GET /v1/{tenant_id}/vpcs", o, s.handleListVPCs)
-	s.register(mux, "GET /v1/{tenant_id}/subnets", o, s.handleListSubnets)
-	s.register(mux, "GET /v1/{tenant_id}/subnets/{subnet_id}", o, s.handleGetSubnet)
-	s.register(mux, "GET /v1/{tenant_id}/security-groups", o, s.handleListSecurityGroups)
-}
-
 func vpcBadRequest(msg string) *APIError { return Errf(http.StatusBadRequest, CodeVPCInvalid, msg) }
 
 // vpcQuery refuses query parameters the public API does not define for the
