@@ -64,6 +64,7 @@ func makeFrom(ctx context.Context, r Reader, f *spec.Fleet, snap *Snapshot, o Op
 		s := &f.Servers[i]
 		pl.sets[s.Name] = res.set(s)
 	}
+	pl.reservedKeypairs()
 	if err := pl.probs.err(); err != nil {
 		return nil, err
 	}
