@@ -4,6 +4,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -72,6 +73,10 @@ func (b *builder) path(p string) string {
 	return filepath.Join(b.opts.BaseDir, p)
 }
 
+// projectRe is a project id or name. The project goes into every API
+// path, so nothing path-shaped passes: no /, \, ?, #, %, space or "..".
+var projectRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+
 func (b *builder) build(r *rawFleet) *Fleet {
 	f := &Fleet{File: b.file, Pos: r.Pos, Name: r.Name.V, Project: r.Project.V}
 	switch {
@@ -83,6 +88,10 @@ func (b *builder) build(r *rawFleet) *Fleet {
 		if err := fleetName(f.Name); err != nil {
 			b.sink.errorf(r.Name.Pos, "fleet %s", err.Error()).hint("the fleet name is the value of the %q tag on every server", OwnerTagKey)
 		}
+	}
+	if r.Project.Set && !projectRe.MatchString(f.Project) || strings.Contains(f.Project, "..") {
+		b.sink.errorf(r.Project.Pos, "project %q is not a project id or name: it takes 1-64 characters of A-Z a-z 0-9 _ - ., starting with a letter or digit, and no \"..\"", f.Project).
+			hint("the project is a path segment of every API call (/v2.1/{project_id}/...); write its id (32 hex digits) or its name, e.g. cn-north-4_shop")
 	}
 	if r.Defaults != nil {
 		f.Defaults = b.defaults(r.Defaults)
@@ -339,6 +348,12 @@ func (b *builder) secret(r *rawSecret, set string, allowLiteral bool) *Secret {
 		if !allowLiteral {
 			b.sink.errorf(r.Pos, "admin_password of server set %q is written in the file; passwords must come from a secret reference", set).
 				hint("write admin_password: ${env.NAME} or {file: PATH}, or set allow_literal_secrets: true")
+			return s
+		}
+	case secretVar:
+		if r.FromDefault && !allowLiteral {
+			b.sink.errorf(r.Pos, "admin_password of server set %q comes from the default of variable %s, written in the file; passwords must come from a secret reference", set, r.Ref).
+				hint("remove the default and give the value with --var %s=... or --var-file, or write admin_password: ${env.NAME} or {file: PATH}", r.Ref)
 			return s
 		}
 	case secretFile:

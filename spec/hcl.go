@@ -41,6 +41,9 @@ func parseHCL(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawFl
 	if !ok {
 		return nil
 	}
+	if !plainExprs(body, src, file, sink) {
+		return nil
+	}
 	vars := map[string]string{}
 	d.ip = &interp{vars: vars, env: opts.lookupEnv(), sink: sink}
 	for _, b := range body.Blocks {
@@ -48,6 +51,11 @@ func parseHCL(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawFl
 			d.variable(b, vars)
 		}
 	}
+	defs := make([]string, 0, len(d.varDefs))
+	for k := range d.varDefs {
+		defs = append(defs, k)
+	}
+	d.ip.fileDefaults(defs, opts.Vars)
 	for k, v := range opts.Vars {
 		vars[k] = v
 	}
@@ -564,7 +572,7 @@ func (d *hclDecoder) secret(a *hclsyntax.Attribute) *rawSecret {
 					return nil
 				}
 				d.secretVar(attr.Name)
-				r.Kind, r.Ref, r.Value = secretVar, attr.Name, v
+				r.Kind, r.Ref, r.Value, r.FromDefault = secretVar, attr.Name, v, d.ip.defaults[attr.Name]
 				return r
 			}
 		}
@@ -612,6 +620,9 @@ func hclVarFile(path string, src []byte, vars map[string]string, sink *diagSink)
 	d := &hclDecoder{file: path, sink: sink}
 	if diags.HasErrors() {
 		d.hclDiags(diags)
+		return false
+	}
+	if body, isSyntax := f.Body.(*hclsyntax.Body); isSyntax && !plainExprs(body, src, path, sink) {
 		return false
 	}
 	attrs, diags := f.Body.JustAttributes()

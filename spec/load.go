@@ -145,6 +145,10 @@ func loadVarFiles(opts *LoadOptions, sink *diagSink) (map[string]string, bool) {
 		if len(n.Content) == 0 {
 			continue
 		}
+		if !checkYAMLTags(&n, path, sink) {
+			ok = false
+			continue
+		}
 		m := n.Content[0]
 		if m.Kind != yaml.MappingNode {
 			sink.errorf(Pos{File: path, Line: m.Line, Col: m.Column}, "a variable file must be a mapping of NAME: value")

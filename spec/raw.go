@@ -121,6 +121,9 @@ type rawSecret struct {
 	Ref   string
 	Value string
 	Pos   Pos
+	// FromDefault is set for a var secret whose value is the variable's
+	// default written in the fleet file: a literal password by another name.
+	FromDefault bool
 }
 
 // rawSecretRef is the mapping form of a secret: {env: NAME} or {file: PATH}.

@@ -3,6 +3,7 @@ package spec
 import (
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -49,6 +50,57 @@ type redactor struct {
 	srcs     map[string][]byte // every file read, for lines holding a secret value
 	varFiles map[string]bool   // --var-file paths: every value in them may be a secret
 	broken   map[string]bool   // files that did not parse: spans are guessed from the text
+	envs     map[string]string // value of an environment variable the load read -> its name
+}
+
+// env records that the load read environment variable name, whose value
+// is v: a message that quotes the value shows ${env.NAME} instead, so a
+// value taken from a CI secret never reaches a log through a message
+// about the field it was put in.
+func (r *redactor) env(name, v string) {
+	if v == "" {
+		return
+	}
+	if r.envs == nil {
+		r.envs = map[string]string{}
+	}
+	r.envs[v] = name
+}
+
+// unexpand replaces, in s, each environment value the load read by the
+// reference it came from: whole, quoted as %q quotes it, and cut as
+// truncate cuts a long value. A value shorter than minScrubLen is
+// replaced only where quoted whole ("on"), never inside other text.
+func (r *redactor) unexpand(s string) string {
+	vals := make([]string, 0, len(r.envs))
+	for v := range r.envs {
+		vals = append(vals, v)
+	}
+	sort.Slice(vals, func(i, j int) bool {
+		if len(vals[i]) != len(vals[j]) {
+			return len(vals[i]) > len(vals[j])
+		}
+		return vals[i] < vals[j]
+	})
+	for _, v := range vals {
+		ref := "${env." + r.envs[v] + "}"
+		whole := []string{v}
+		if utf8.RuneCountInString(v) > 40 {
+			whole = append(whole, truncate(v, 40))
+		}
+		for _, f := range whole {
+			s = strings.ReplaceAll(s, strconv.Quote(f), strconv.Quote(ref))
+		}
+		if utf8.RuneCountInString(v) < minScrubLen {
+			continue
+		}
+		for _, f := range whole {
+			q := strconv.Quote(f)
+			s = strings.ReplaceAll(s, q[1:len(q)-1], ref)
+			s = strings.ReplaceAll(s, f, ref)
+		}
+	}
+	return s
 }
 
 // span records that [line:col, endLine:endCol) of file holds a secret.
@@ -112,8 +164,8 @@ func (r *redactor) apply(ds Diagnostics) {
 	vals := r.sortedValues()
 	for i := range ds {
 		d := &ds[i]
-		d.Message = scrub(d.Message, vals)
-		d.Hint = scrub(d.Hint, vals)
+		d.Message = r.unexpand(scrub(d.Message, vals))
+		d.Hint = r.unexpand(scrub(d.Hint, vals))
 		d.Masks = r.masks(d.Pos)
 	}
 }

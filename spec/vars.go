@@ -18,6 +18,9 @@ type interp struct {
 	vars map[string]string
 	env  func(string) (string, bool)
 	sink *diagSink
+	// defaults names the variables whose value is their default written
+	// in the file (no --var or --var-file gave them).
+	defaults map[string]bool
 	// quiet is set while a value that may be secret is expanded: its
 	// messages then never quote the text around a reference.
 	quiet bool
@@ -42,9 +45,21 @@ func (ip *interp) lookupVar(name string, p Pos) (string, bool) {
 	return "", false
 }
 
+// fileDefaults records which variables keep the default written in the
+// file: those with a default (defs) that no --var or --var-file (given) set.
+func (ip *interp) fileDefaults(defs []string, given map[string]string) {
+	ip.defaults = map[string]bool{}
+	for _, name := range defs {
+		if _, ok := given[name]; !ok {
+			ip.defaults[name] = true
+		}
+	}
+}
+
 // lookupEnv resolves env.NAME, reporting an error if it is not set.
 func (ip *interp) lookupEnv(name string, p Pos) (string, bool) {
 	if v, ok := ip.env(name); ok {
+		ip.sink.red.env(name, v)
 		return v, true
 	}
 	ip.sink.errorf(p, "environment variable %s is not set", name).hint("set it, or use a default with a variable")

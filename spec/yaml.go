@@ -66,6 +66,9 @@ func parseYAML(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawF
 		d.syntaxError(err, src)
 		return nil
 	}
+	if !d.checkTags(&doc) {
+		return nil
+	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode {
 		if len(root.Content) == 0 {
@@ -90,6 +93,11 @@ func parseYAML(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawF
 			d.variables(root.Content[i+1], vars)
 		}
 	}
+	defs := make([]string, 0, len(d.varDefs))
+	for k := range d.varDefs {
+		defs = append(defs, k)
+	}
+	d.ip.fileDefaults(defs, opts.Vars)
 	for k, v := range opts.Vars {
 		vars[k] = v
 	}
@@ -99,6 +107,46 @@ func parseYAML(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawF
 		return nil
 	}
 	return f
+}
+
+// honouredTags are the YAML tags a fleet file may write: YAML's own
+// types, which mean what the field reads anyway (!!str 123 is the text
+// 123). Any other tag (!include, !env, !!binary, a custom !tag) would be
+// dropped by a reader that takes the text, so it is refused.
+var honouredTags = map[string]bool{
+	"!": true, "!!str": true, "!!int": true, "!!bool": true, "!!float": true, "!!null": true,
+	"!!map": true, "!!seq": true, "!!merge": true, "!!timestamp": true,
+}
+
+// checkTags reports every node written with a tag that is not honoured.
+// It walks the tree as written, without following aliases, on its own
+// stack: yaml.v3 bounds the depth, this bounds the work.
+func (d *yamlDecoder) checkTags(root *yaml.Node) bool {
+	return checkYAMLTags(root, d.file, d.sink)
+}
+
+func checkYAMLTags(root *yaml.Node, file string, sink *diagSink) bool {
+	ok := true
+	stack := []*yaml.Node{root}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if n.Style&yaml.TaggedStyle != 0 && !honouredTags[n.Tag] {
+			tag := n.Tag
+			if !strings.HasPrefix(tag, "!") {
+				tag = "!<" + tag + ">"
+			}
+			sink.errorf(Pos{File: file, Line: n.Line, Col: n.Column}, "YAML tag %s is not part of the fleet language", tag).
+				hint("fleet files take plain values: write the value itself (YAML's own tags such as !!str are accepted)")
+			ok = false
+		}
+		if n.Kind != yaml.AliasNode {
+			for i := len(n.Content) - 1; i >= 0; i-- {
+				stack = append(stack, n.Content[i])
+			}
+		}
+	}
+	return ok
 }
 
 // syntaxError reports a yaml.v3 parse error at the line it names, and
@@ -376,33 +424,51 @@ func (d *yamlDecoder) strMap(n *yaml.Node, depth int, what string, f *field[strM
 	}
 	var out strMap
 	seen := map[string]bool{}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k := d.deref(m.Content[i], depth+1)
-		if k == nil {
-			return
-		}
+	var merged []*yaml.Node // key/value pairs from "<<" merges, applied after explicit keys
+	put := func(k, vn *yaml.Node, fromMerge bool) bool {
 		if k.Kind != yaml.ScalarNode {
 			d.sink.errorf(d.pos(k), "a key in %s must be a single value, not %s", what, kindName(k))
-			continue
+			return true
 		}
 		if seen[k.Value] {
-			d.sink.errorf(d.pos(k), "key %q is set twice in %s", k.Value, what)
-			continue
+			if !fromMerge {
+				d.sink.errorf(d.pos(k), "key %q is set twice in %s", k.Value, what)
+			}
+			return true // a merged key under an explicit one: the explicit one wins
 		}
 		seen[k.Value] = true
-		v := d.deref(m.Content[i+1], depth+1)
+		v := d.deref(vn, depth+1)
 		if v == nil {
-			return
+			return false
 		}
 		val := ""
 		if !(v.Kind == yaml.ScalarNode && v.Tag == "!!null") {
 			s, _, ok := d.scalar(v, fmt.Sprintf("the value of %q", k.Value))
 			if !ok {
-				continue
+				return true
 			}
 			val = s
 		}
 		out.put(k.Value, val, d.pos(k))
+		return true
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := d.deref(m.Content[i], depth+1)
+		if k == nil {
+			return
+		}
+		if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag == "!!merge" {
+			merged = append(merged, d.mergeSources(m.Content[i+1], depth+1)...)
+			continue
+		}
+		if !put(k, m.Content[i+1], false) {
+			return
+		}
+	}
+	for i := 0; i+1 < len(merged); i += 2 {
+		if !put(merged[i], merged[i+1], true) {
+			return
+		}
 	}
 	f.set(out, d.pos(m))
 }
@@ -673,7 +739,7 @@ func (d *yamlDecoder) secret(n *yaml.Node, depth int) *rawSecret {
 				return nil
 			}
 			d.secretVar(name)
-			r.Kind, r.Ref, r.Value = secretVar, name, v
+			r.Kind, r.Ref, r.Value, r.FromDefault = secretVar, name, v, d.ip.defaults[name]
 			return r
 		}
 		d.secretSpan(d.extent(m, d.keyCol))
