@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -19,6 +20,7 @@ import (
 // stays a reference instead of being evaluated into the model.
 type hclDecoder struct {
 	file    string
+	src     []byte // the file's text, for diagnostics HCL places badly
 	sink    *diagSink
 	ip      *interp
 	varDefs map[string]hcl.Range // where each variable's default is written
@@ -30,7 +32,7 @@ func parseHCL(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawFl
 		nestingError(sink, file, p)
 		return nil
 	}
-	d := &hclDecoder{file: file, sink: sink}
+	d := &hclDecoder{file: file, sink: sink, src: src}
 	f, diags := hclsyntax.ParseConfig(src, file, hcl.InitialPos)
 	if diags.HasErrors() {
 		sink.red.unparsed(file)
@@ -79,12 +81,42 @@ func (d *hclDecoder) hclDiags(diags hcl.Diagnostics) {
 		if hd.Detail != "" {
 			msg += ": " + hd.Detail
 		}
+		if hd.Summary == "Unterminated template string" {
+			// HCL places it at the end of the file; the reader needs where it opened.
+			if open, marker, ok := unclosedHeredoc(d.src, d.file); ok {
+				d.sink.errorf(d.pos(open), "%s", msg).hint("the heredoc that starts here needs a line holding only %s to end it", marker)
+				continue
+			}
+		}
 		if hd.Severity == hcl.DiagWarning {
 			d.sink.warnf(p, "%s", msg)
 		} else {
 			d.sink.errorf(p, "%s", msg)
 		}
 	}
+}
+
+// unclosedHeredoc finds the heredoc (<<EOT) that is still open at the
+// end of src, by HCL's own tokens, and its end marker.
+func unclosedHeredoc(src []byte, file string) (hcl.Pos, string, bool) {
+	toks, _ := hclsyntax.LexConfig(src, file, hcl.InitialPos)
+	var open []hclsyntax.Token
+	for _, t := range toks {
+		switch t.Type {
+		case hclsyntax.TokenOHeredoc:
+			open = append(open, t)
+		case hclsyntax.TokenCHeredoc:
+			if len(open) > 0 {
+				open = open[:len(open)-1]
+			}
+		}
+	}
+	if len(open) == 0 {
+		return hcl.Pos{}, "", false
+	}
+	t := open[len(open)-1]
+	marker := strings.TrimSpace(strings.TrimLeft(string(t.Bytes), "<-"))
+	return t.Range.Start, marker, true
 }
 
 // body walks a body's attributes and blocks in source order, reporting
@@ -617,7 +649,7 @@ func hclVarFile(path string, src []byte, vars map[string]string, sink *diagSink)
 		return false
 	}
 	f, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
-	d := &hclDecoder{file: path, sink: sink}
+	d := &hclDecoder{file: path, sink: sink, src: src}
 	if diags.HasErrors() {
 		d.hclDiags(diags)
 		return false

@@ -62,6 +62,27 @@ func LoadSource(path string, opts LoadOptions) (*Fleet, []byte, Diagnostics) {
 	return f, src, diags
 }
 
+// notText finds the first byte of src that is not UTF-8 text (an invalid
+// byte, or NUL) and returns its line and column (in characters).
+func notText(src []byte) (Pos, string, bool) {
+	line, col := 1, 1
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return Pos{Line: line, Col: col}, fmt.Sprintf("byte 0x%02x", src[i]), true
+		case r == 0:
+			return Pos{Line: line, Col: col}, "a NUL byte", true
+		case r == '\n':
+			line, col = line+1, 1
+		default:
+			col++
+		}
+		i += size
+	}
+	return Pos{}, "", false
+}
+
 func unwrapPathErr(err error) error {
 	if pe, ok := err.(*os.PathError); ok {
 		return pe.Err
@@ -90,8 +111,9 @@ func parse(filename string, src []byte, opts *LoadOptions, sink *diagSink) *Flee
 		sink.errorf(top, "the file is %d bytes; fleet files are limited to %d bytes (1 MiB)", len(src), MaxFileSize)
 		return nil
 	}
-	if !utf8.Valid(src) || strings.ContainsRune(string(src), 0) {
-		sink.errorf(top, "the file is not UTF-8 text").hint("fleet files are YAML or HCL text; is this a binary file?")
+	if p, what, bad := notText(src); bad {
+		p.File = filename
+		sink.errorf(p, "the file is not UTF-8 text: %s here", what).hint("fleet files are YAML or HCL text; is this a binary file, or saved in another encoding?")
 		return nil
 	}
 	vars, ok := loadVarFiles(opts, sink)

@@ -163,6 +163,10 @@ func (d *yamlDecoder) syntaxError(err error, src []byte) {
 			}
 		}
 	}
+	if l, c, ok := syntaxPos(src, line, msg); ok {
+		d.sink.errorf(Pos{File: d.file, Line: l, Col: c}, "invalid YAML: %s", msg)
+		return
+	}
 	if line == 0 {
 		line = 1
 	}

@@ -12,6 +12,63 @@ import (
 // errors ("did not find expected key", "... ',' or ']'") name the line
 // where the enclosing construct began, not a token, and keep column 1.
 
+// syntaxPos corrects the position of the yaml.v3 errors whose line is
+// not the offending token's. A tab that breaks indentation is reported at
+// the line break the scanner started from, a line or more early: the
+// real place is the first tab in the indentation of a line from there on.
+// An unknown alias has no line at all: it is the first *NAME written as
+// an alias. ok is false when there is nothing to correct.
+func syntaxPos(src []byte, line int, msg string) (int, int, bool) {
+	switch {
+	case strings.Contains(msg, "found a tab character that violates indentation"):
+		for l := max(line, 1); ; l++ {
+			text, ok := lineOf(src, l)
+			if !ok {
+				return 0, 0, false
+			}
+			indent := len(text) - len(bytes.TrimLeft(text, " \t"))
+			if i := bytes.IndexByte(text[:indent], '\t'); i >= 0 {
+				return l, i + 1, true
+			}
+		}
+	case strings.HasPrefix(msg, "unknown anchor '"):
+		name, _, _ := strings.Cut(strings.TrimPrefix(msg, "unknown anchor '"), "'")
+		return aliasPos(src, name)
+	}
+	return 0, 0, false
+}
+
+// aliasPos finds the first *name in src that is an alias: after a space,
+// a flow indicator or at a line's start, ending where a name ends, and not
+// in a comment or a quoted string (a rough scan, for a message only).
+func aliasPos(src []byte, name string) (int, int, bool) {
+	for l := 1; ; l++ {
+		text, ok := lineOf(src, l)
+		if !ok {
+			return 0, 0, false
+		}
+		var quote byte
+		for i := 0; i < len(text); i++ {
+			c := text[i]
+			switch {
+			case quote != 0:
+				if c == quote {
+					quote = 0
+				}
+			case c == '"' || c == '\'':
+				quote = c
+			case c == '#' && (i == 0 || text[i-1] == ' ' || text[i-1] == '\t'):
+				i = len(text)
+			case c == '*' && (i == 0 || bytes.IndexByte([]byte(" \t[{,:-"), text[i-1]) >= 0) && bytes.HasPrefix(text[i+1:], []byte(name)):
+				end := i + 1 + len(name)
+				if end == len(text) || bytes.IndexByte([]byte(" \t,]}"), text[end]) >= 0 {
+					return l, len([]rune(string(text[:i]))) + 1, true
+				}
+			}
+		}
+	}
+}
+
 // syntaxColumn returns the 1-based column of the token a yaml.v3 error
 // message complains about on line (1-based) of src, or 1 when the kind of
 // error is not one it knows or the token is not found.
