@@ -122,3 +122,24 @@ func TestHCLVarFileDepth(t *testing.T) {
 		t.Fatalf("error at %v, want %s:1", d.Pos, vf)
 	}
 }
+
+// TestRenderedLineIsInert: the source line under a message is shown with
+// control characters and bytes that are not UTF-8 replaced, one for one,
+// so a hostile file cannot send escape sequences to the terminal of
+// whoever validates it.
+func TestRenderedLineIsInert(t *testing.T) {
+	for name, src := range map[string]string{
+		"esc.yaml": "name: t\nservers: \"\x1b]0;owned\x07\x1b[31m\"\n",
+		"bad.yaml": "name: t\nservers:\n  - name: w\xff\x1b[2J\n",
+		"c1.hcl":   "name = \"t\"\nx = \"\u009b31m\u202e\"\n",
+		"tab.yaml": "name: t\nservers:\n\t\x1b[2J- a\n",
+	} {
+		_, diags := Parse(name, []byte(src), LoadOptions{LookupEnv: func(string) (string, bool) { return "", false }})
+		var b strings.Builder
+		Render(&b, diags, map[string][]byte{name: []byte(src)}, false)
+		out := b.String()
+		if !diags.HasErrors() || strings.ContainsAny(out, "\x1b\x07\u009b\u202e") || strings.Contains(out, "\xff") || !strings.Contains(out, "|") {
+			t.Errorf("%s renders as %q", name, out)
+		}
+	}
+}

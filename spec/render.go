@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -70,10 +72,25 @@ func newStyles(w io.Writer, color bool) styles {
 // flood the terminal.
 func sourceLine(src []byte, n int) (string, bool) {
 	line, ok := fullLine(src, n)
+	line = printable(line)
 	if r := []rune(line); len(r) > 200 {
 		line = string(r[:200]) + "..."
 	}
 	return line, ok
+}
+
+// printable replaces what a terminal would act on instead of showing
+// (control characters but tab, such as ESC starting a color or title
+// sequence, C1 controls, bidirectional overrides) and bytes that are not
+// UTF-8 by U+FFFD, one character for one, so columns are kept: a hostile
+// file cannot drive the terminal of whoever validates it.
+func printable(line string) string {
+	return strings.Map(func(r rune) rune {
+		if r != '\t' && unicode.IsControl(r) || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+			return utf8.RuneError
+		}
+		return r
+	}, line)
 }
 
 // fullLine returns line n (1-based) of src without its line ending.
