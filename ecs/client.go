@@ -21,6 +21,7 @@ type Client struct {
 	hc      *http.Client
 	base    string // ECS endpoint, no trailing slash
 	vpcBase string // VPC endpoint (Config.VPCEndpoint, else base), no trailing slash
+	evsBase string // EVS endpoint (Config.EVSEndpoint, else base), no trailing slash
 	project string
 	auth    authenticator
 	retry   RetryPolicy
@@ -83,6 +84,7 @@ func newClient(cfg Config) (*Client, error) {
 		hc:      hc,
 		base:    strings.TrimRight(cfg.Endpoint, "/"),
 		vpcBase: strings.TrimRight(cfg.VPCEndpoint, "/"),
+		evsBase: strings.TrimRight(cfg.EVSEndpoint, "/"),
 		project: cfg.ProjectID,
 		retry:   cfg.Retry.withDefaults(),
 		ua:      cfg.UserAgent,
@@ -93,6 +95,9 @@ func newClient(cfg Config) (*Client, error) {
 	}
 	if c.vpcBase == "" {
 		c.vpcBase = c.base
+	}
+	if c.evsBase == "" {
+		c.evsBase = c.base
 	}
 	switch {
 	case cfg.Token != "":

@@ -31,6 +31,11 @@ type Config struct {
 	// means Endpoint: on a real cloud the VPC service has its own endpoint,
 	// in the simulator every service shares one.
 	VPCEndpoint string
+	// EVSEndpoint is the storage (EVS) service's endpoint, e.g.
+	// https://evs.region0.example.com, used only to create shared volumes,
+	// which the ECS API's volume create (5.8.10) cannot make. Empty means
+	// Endpoint, as in the simulator.
+	EVSEndpoint string
 	// ProjectID is the project (tenant_id) every path is scoped to.
 	ProjectID string
 	// ProjectName names the project instead of ProjectID, with IAM password
@@ -94,8 +99,8 @@ func (c Config) String() string {
 	case c.Username != "":
 		auth = fmt.Sprintf("token(user=%s, domain=%s, password=%s)", c.Username, c.DomainName, redactIfSet(c.Password))
 	}
-	return fmt.Sprintf("ecs.Config{endpoint=%s iam=%s vpc=%s project=%s project_name=%s region=%s auth=%s insecure=%t}",
-		c.Endpoint, c.IAMEndpoint, c.VPCEndpoint, c.ProjectID, c.ProjectName, c.Region, auth, c.InsecureSkipVerify)
+	return fmt.Sprintf("ecs.Config{endpoint=%s iam=%s vpc=%s evs=%s project=%s project_name=%s region=%s auth=%s insecure=%t}",
+		c.Endpoint, c.IAMEndpoint, c.VPCEndpoint, c.EVSEndpoint, c.ProjectID, c.ProjectName, c.Region, auth, c.InsecureSkipVerify)
 }
 
 // GoString keeps %#v from printing secrets too.
@@ -107,6 +112,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("endpoint", c.Endpoint),
 		slog.String("iam_endpoint", c.IAMEndpoint),
 		slog.String("vpc_endpoint", c.VPCEndpoint),
+		slog.String("evs_endpoint", c.EVSEndpoint),
 		slog.String("project_id", c.ProjectID),
 		slog.String("project_name", c.ProjectName),
 		slog.String("region", c.Region),
@@ -135,6 +141,11 @@ func (c *Config) validate() error {
 	if c.VPCEndpoint != "" {
 		if _, err := parseEndpoint(c.VPCEndpoint); err != nil {
 			errs = append(errs, fmt.Errorf("VPC endpoint: %w", err))
+		}
+	}
+	if c.EVSEndpoint != "" {
+		if _, err := parseEndpoint(c.EVSEndpoint); err != nil {
+			errs = append(errs, fmt.Errorf("EVS endpoint: %w", err))
 		}
 	}
 	if c.ProjectID == "" {

@@ -90,3 +90,45 @@ func TestVolumeMetadataSurvivesTheStateFile(t *testing.T) {
 		t.Fatalf("after reloading the state file: %+v, %v", got, err)
 	}
 }
+
+// TestSharedVolumeGoesToTheStorageService: 5.8.10 has no field for a shared
+// volume, so CreateVolume with Multiattach calls the storage service's
+// Cinder-compatible create at the EVS endpoint (signed like every call),
+// never 5.8.10, and reads its answer into the same Volume.
+func TestSharedVolumeGoesToTheStorageService(t *testing.T) {
+	for _, mode := range []string{"token", "aksk"} {
+		t.Run(mode, func(t *testing.T) {
+			hs := sim.NewTestServer(t)
+			cfg := simConfig(hs, mode)
+			cfg.EVSEndpoint = hs.URL + "/"
+			c, err := ecs.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			v, err := c.CreateVolume(ctx, ecs.CreateVolume{Size: 20, AvailabilityZone: "az1.dc1", DisplayName: "shared-logs",
+				VolumeType: "SSD", Metadata: map[string]string{"ecsfleet": "web"}, Multiattach: true})
+			if err != nil {
+				t.Fatalf("create: %v", err)
+			}
+			if v.ID == "" || v.Name() != "shared-logs" || !bool(v.Multiattach) || int(v.Size) != 20 || v.AvailabilityZone != "az1.dc1" {
+				t.Errorf("answer: %+v", v)
+			}
+			if n := hs.Sim.Calls("POST /v2/{tenant_id}/volumes"); n != 1 {
+				t.Errorf("EVS create called %d times, want 1", n)
+			}
+			for _, p := range []string{"POST /v2/{tenant_id}/os-volumes", "POST /v2.1/{tenant_id}/os-volumes"} {
+				if n := hs.Sim.Calls(p); n != 0 {
+					t.Errorf("%s called %d times for a shared volume", p, n)
+				}
+			}
+			u, err := c.CreateVolume(ctx, ecs.CreateVolume{Size: 10, AvailabilityZone: "az1.dc1", VolumeType: "SSD"})
+			if err != nil || bool(u.Multiattach) {
+				t.Fatalf("unshared create: %+v %v", u, err)
+			}
+			if n := hs.Sim.Calls("POST /v2.1/{tenant_id}/os-volumes"); n != 1 {
+				t.Errorf("5.8.10 called %d times for an unshared volume, want 1", n)
+			}
+		})
+	}
+}

@@ -172,15 +172,21 @@ type CreateVolume struct {
 	VolumeType         string            `json:"volume_type"`
 	SnapshotID         *string           `json:"snapshot_id,omitempty"`
 	Metadata           map[string]string `json:"metadata,omitempty"`
-	// Multiattach asks for a shared (multi-attach) volume. 5.8.10 does not
-	// list it; it is the name 5.2.1 uses for shared data volumes and the
-	// Cinder v2 field the compatible API passes on (docs/api-notes.md).
-	Multiattach bool `json:"multiattach,omitempty"`
+	// Multiattach asks for a shared (multi-attach) volume. 5.8.10's table
+	// has no such field and the section sends volume creation to the
+	// storage service, so a shared volume is created there instead
+	// (docs/api-notes.md); the field is never sent to 5.8.10.
+	Multiattach bool `json:"-"`
 }
 
-// CreateVolume creates a volume (5.8.10, deprecated by the reference but the
-// only volume create in it).
+// CreateVolume creates a volume: with 5.8.10 (deprecated by the reference
+// but its only volume create), or, for a shared volume, with the storage
+// service's Cinder-compatible create (EVS v2, POST /v2/{project_id}/volumes
+// at Config.EVSEndpoint), outside the ECS reference.
 func (c *Client) CreateVolume(ctx context.Context, v CreateVolume) (*Volume, error) {
+	if v.Multiattach {
+		return c.createSharedVolume(ctx, v)
+	}
 	var out struct {
 		Volume Volume `json:"volume"`
 	}
@@ -188,6 +194,49 @@ func (c *Client) CreateVolume(ctx context.Context, v CreateVolume) (*Volume, err
 		return nil, err
 	}
 	return &out.Volume, nil
+}
+
+// evsCreateVolume is the public EVS/Cinder v2 create body.
+type evsCreateVolume struct {
+	Size             int               `json:"size"`
+	AvailabilityZone string            `json:"availability_zone,omitempty"`
+	Name             string            `json:"name,omitempty"`
+	Description      string            `json:"description,omitempty"`
+	VolumeType       string            `json:"volume_type"`
+	SnapshotID       *string           `json:"snapshot_id,omitempty"`
+	Metadata         map[string]string `json:"metadata,omitempty"`
+	Multiattach      bool              `json:"multiattach"`
+}
+
+// evsVolume is the part of the EVS/Cinder volume answer the client reads.
+type evsVolume struct {
+	ID               string     `json:"id"`
+	Name             string     `json:"name"`
+	Description      FlexString `json:"description"`
+	Status           string     `json:"status"`
+	Size             FlexInt    `json:"size"`
+	AvailabilityZone string     `json:"availability_zone"`
+	CreatedAt        string     `json:"created_at"`
+	VolumeType       FlexString `json:"volume_type"`
+	SnapshotID       FlexString `json:"snapshot_id"`
+	Metadata         FlexMap    `json:"metadata"`
+	Multiattach      FlexBool   `json:"multiattach"`
+}
+
+func (c *Client) createSharedVolume(ctx context.Context, v CreateVolume) (*Volume, error) {
+	body := evsCreateVolume{Size: v.Size, AvailabilityZone: v.AvailabilityZone, Name: v.DisplayName,
+		Description: v.DisplayDescription, VolumeType: v.VolumeType, SnapshotID: v.SnapshotID,
+		Metadata: v.Metadata, Multiattach: true}
+	var out struct {
+		Volume evsVolume `json:"volume"`
+	}
+	if _, err := c.do(ctx, request{method: http.MethodPost, base: c.evsBase, path: c.p("/v2/%s/volumes"), in: map[string]any{"volume": body}, out: &out}); err != nil {
+		return nil, err
+	}
+	e := out.Volume
+	return &Volume{ID: e.ID, DisplayName: e.Name, DisplayDescription: e.Description, Status: e.Status, Size: e.Size,
+		AvailabilityZone: e.AvailabilityZone, CreatedAt: e.CreatedAt, VolumeType: e.VolumeType, SnapshotID: e.SnapshotID,
+		Metadata: e.Metadata, Multiattach: e.Multiattach}, nil
 }
 
 // ListVolumes lists volumes (5.8.9; detail=true uses 5.8.11).

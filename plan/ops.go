@@ -9,7 +9,7 @@ const (
 	OpDeleteKeypair     OpKind = "delete_keypair"      // DELETE .../os-keypairs/{name}
 	OpCreateServerGroup OpKind = "create_server_group" // POST /v1/{project_id}/cloudservers/os-server-groups (5.16.1)
 	OpDeleteServerGroup OpKind = "delete_server_group" // DELETE .../os-server-groups/{id}
-	OpCreateVolume      OpKind = "create_volume"       // POST /v2/{project_id}/cloudvolumes (5.8.10), shared
+	OpCreateVolume      OpKind = "create_volume"       // POST /v2/{project_id}/volumes (EVS: 5.8.10 cannot make it shared)
 	OpDeleteVolume      OpKind = "delete_volume"
 	OpCreateServers     OpKind = "create_servers"  // POST /v1.1/{project_id}/cloudservers (5.2.1), count ≤ 1000
 	OpDeleteServers     OpKind = "delete_servers"  // POST /v1/{project_id}/cloudservers/delete (5.2.3)

@@ -45,6 +45,7 @@ endpoint anywhere, the cloud is the embedded simulator, its state kept in
   HCS_ECS_ENDPOINT    --endpoint URL       the ECS endpoint, https://ecs.REGION.DOMAIN
   HCS_AUTH_URL        --auth-url URL       the IAM endpoint (for a user name and password)
   HCS_VPC_ENDPOINT    --vpc-endpoint URL   the VPC endpoint (default: the ECS endpoint)
+  HCS_EVS_ENDPOINT    --evs-endpoint URL   the EVS endpoint, for shared volumes (default: the ECS endpoint)
   HCS_PROJECT_ID      --project-id ID      the project (tenant) id, or:
   HCS_PROJECT_NAME    --project-name NAME  its name (with a user name and password only)
   HCS_REGION_NAME     --region NAME        the region (informational)
@@ -108,6 +109,7 @@ var cloudSettings = []cloudSetting{
 	{key: "endpoint", env: "HCS_ECS_ENDPOINT", usage: "the ECS endpoint `URL`"},
 	{key: "auth-url", env: "HCS_AUTH_URL", usage: "the IAM endpoint `URL`"},
 	{key: "vpc-endpoint", env: "HCS_VPC_ENDPOINT", usage: "the VPC endpoint `URL`"},
+	{key: "evs-endpoint", env: "HCS_EVS_ENDPOINT", usage: "the EVS (storage) endpoint `URL`"},
 	{key: "project-id", env: "HCS_PROJECT_ID", usage: "the project `ID`"},
 	{key: "project-name", env: "HCS_PROJECT_NAME", usage: "the project's `NAME`"},
 	{key: "region", env: "HCS_REGION_NAME", usage: "the region `NAME`"},
@@ -331,6 +333,7 @@ func connect(ctx context.Context, cf cloudFlags, getenv func(string) string, pro
 		Endpoint:    endpoint,
 		IAMEndpoint: cc.get("auth-url"),
 		VPCEndpoint: cc.get("vpc-endpoint"),
+		EVSEndpoint: cc.get("evs-endpoint"),
 		Region:      cc.get("region"),
 		DomainName:  cc.get("domain-name"),
 		CAFile:      cc.get("cacert-file"),

@@ -109,7 +109,7 @@ func TestCloudConfigDefaultAndMissing(t *testing.T) {
 // truth value. No message quotes a value.
 func TestCloudConfigRefusedKeys(t *testing.T) {
 	for _, tc := range []struct{ text, want string }{
-		{"endpoint: https://e\nregoin: r1\n", `:2: unknown key "regoin"; known keys: endpoint, auth-url, vpc-endpoint, project-id, project-name, region, domain-name, access-key, secret-key, user-name, user-password, auth-token, cacert-file, insecure`},
+		{"endpoint: https://e\nregoin: r1\n", `:2: unknown key "regoin"; known keys: endpoint, auth-url, vpc-endpoint, evs-endpoint, project-id, project-name, region, domain-name, access-key, secret-key, user-name, user-password, auth-token, cacert-file, insecure`},
 		{"project_id: p\n", `:1: unknown key "project_id" (did you mean project-id?)`},
 		{"password: SECRET-VALUE\n", `:1: unknown key "password"`},
 		{"region: a\nregion: b\n", ":2: region is set twice (first on line 1)"},

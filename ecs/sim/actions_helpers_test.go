@@ -102,9 +102,18 @@ func xaAction(ts *testSim, prefix, serverID, key string, value any) (int, map[st
 // xaNewVolume creates a volume over 5.8.10 and waits until it is available.
 func xaNewVolume(t *testing.T, ts *testSim, size int, shared bool) string {
 	t.Helper()
-	st, body := ts.do("POST", "/v2.1/"+ts.pid+"/os-volumes", map[string]any{"volume": map[string]any{
-		"availability_zone": "az1.dc1", "size": size, "volume_type": "SSD", "display_name": "data", "multiattach": shared}})
-	if st != http.StatusOK {
+	// A shared volume is the storage service's to create (5.8.10 has no
+	// field for it); an unshared one goes through 5.8.10.
+	path, name, want := "/v2.1/"+ts.pid+"/os-volumes", "display_name", http.StatusOK
+	if shared {
+		path, name, want = "/v2/"+ts.pid+"/volumes", "name", http.StatusAccepted
+	}
+	vol := map[string]any{"availability_zone": "az1.dc1", "size": size, "volume_type": "SSD", name: "data"}
+	if shared {
+		vol["multiattach"] = true
+	}
+	st, body := ts.do("POST", path, map[string]any{"volume": vol})
+	if st != want {
 		t.Fatalf("create volume: %d %v", st, body)
 	}
 	id := body["volume"].(map[string]any)["id"].(string)

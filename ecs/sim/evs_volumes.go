@@ -16,8 +16,15 @@ import (
 // The view shows the volumes the simulator holds (system disks made by a
 // create, data disks made by a create or by 5.8.10), the same state 5.8.x
 // serves under /os-volumes, in the public EVS API's Cinder-style shape.
-// Nothing can be created or changed through it. Errors are in the EVS
-// service's {"error":{"message","code"}} shape.
+// Errors are in the EVS service's {"error":{"message","code"}} shape.
+//
+// One write: the Cinder-compatible create, POST /v2/{project_id}/volumes,
+// for shared volumes. The ECS reference's only volume create, 5.8.10, has
+// no field for a shared (multi-attach) volume and says to use the storage
+// service's API instead, so ecsfleet creates a fleet's shared volumes here
+// (docs/api-notes.md). The body follows the public EVS/Cinder v2 create
+// (size, availability_zone, volume_type, name, description, metadata,
+// multiattach); the answer is 202 with the volume in status creating.
 
 // CodeEVSVolumeNotFound answers GET /volumes/{id} of an unknown volume
 // (404). The code is an assumption: the public EVS error table names no
@@ -85,4 +92,32 @@ func evsAttachmentID(volumeID, serverID string) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// evsCreateVolumeReq is the Cinder v2 create body the simulator takes.
+type evsCreateVolumeReq struct {
+	Volume struct {
+		AvailabilityZone *string           `json:"availability_zone"`
+		Description      *string           `json:"description"`
+		Name             *string           `json:"name"`
+		Metadata         map[string]string `json:"metadata"`
+		Size             *int              `json:"size"`
+		SnapshotID       *string           `json:"snapshot_id"`
+		VolumeType       *string           `json:"volume_type"`
+		Multiattach      *bool             `json:"multiattach"`
+	} `json:"volume"`
+}
+
+// handleEVSCreateVolume is POST /v2/{project_id}/volumes.
+func (s *Sim) handleEVSCreateVolume(c *Ctx) error {
+	var req evsCreateVolumeReq
+	if err := c.Decode(&req); err != nil {
+		return err
+	}
+	v := req.Volume
+	vol, err := newVolume(c, v.Size, v.VolumeType, v.AvailabilityZone, v.Name, v.Description, v.SnapshotID, v.Metadata, v.Multiattach != nil && *v.Multiattach)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, map[string]any{"volume": evsVolumeView(c, vol)})
 }

@@ -22,10 +22,10 @@ func TestActionStateSurvivesAnotherProcess(t *testing.T) {
 	if st, body := xaAction(a, "v2.1", ids[0], "resize", map[string]any{"flavorRef": "c6.xlarge.2"}); st != http.StatusAccepted {
 		t.Fatalf("resize: %d %v", st, body)
 	}
-	st, body := a.do("POST", "/v2.1/"+a.pid+"/os-volumes", map[string]any{"volume": map[string]any{
-		"availability_zone": "az1.dc1", "size": 8, "volume_type": "SAS", "display_description": "shared logs",
+	st, body := a.do("POST", "/v2/"+a.pid+"/volumes", map[string]any{"volume": map[string]any{
+		"availability_zone": "az1.dc1", "size": 8, "volume_type": "SAS", "description": "shared logs",
 		"metadata": map[string]any{"owner": "fleet-web"}, "multiattach": true}})
-	if st != http.StatusOK {
+	if st != http.StatusAccepted {
 		t.Fatalf("create volume: %d %v", st, body)
 	}
 	vid := body["volume"].(map[string]any)["id"].(string)
@@ -44,9 +44,9 @@ func TestActionStateSurvivesAnotherProcess(t *testing.T) {
 	if s := xaServer(b, ids[0]); s.FlavorID != "c6.large.2" || s.Status != StatusActive {
 		t.Fatalf("after revert: %s %s", s.FlavorID, s.Status)
 	}
-	st, body = b.do("GET", "/v2.1/"+b.pid+"/os-volumes/"+vid, nil)
+	st, body = b.do("GET", "/v2/"+b.pid+"/volumes/"+vid, nil)
 	v := body["volume"].(map[string]any)
-	if st != http.StatusOK || v["displayDescription"] != "shared logs" || v["metadata"].(map[string]any)["owner"] != "fleet-web" || v["multiattach"] != true {
+	if st != http.StatusOK || v["description"] != "shared logs" || v["metadata"].(map[string]any)["owner"] != "fleet-web" || v["multiattach"] != true {
 		t.Fatalf("volume on the second simulator: %d %v", st, v)
 	}
 	raw, err := os.ReadFile(file)

@@ -195,6 +195,7 @@ func (s *Sim) routes() []route {
 		{"VPC API v1: show subnet", vpc, "GET /v1/{tenant_id}/subnets/{subnet_id}", s.handleGetSubnet},
 		{"VPC API v1: list security groups", vpc, "GET /v1/{tenant_id}/security-groups", s.handleListSecurityGroups},
 		{"VPC API v1: show port", vpc, "GET /v1/{tenant_id}/ports/{port_id}", s.handleGetPort},
+		{"EVS API v2: create volume", view, "POST /v2/{tenant_id}/volumes", s.handleEVSCreateVolume},
 		{"EVS API v2: show volume", view, "GET /v2/{tenant_id}/volumes/{volume_id}", s.handleEVSGetVolume},
 		{"IMS API v2: list images", view, "GET /v2/cloudimages", s.handleListCloudImages},
 

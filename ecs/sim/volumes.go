@@ -49,73 +49,60 @@ type xaCreateVolumeReq struct {
 		Size               *int              `json:"size"`
 		SnapshotID         *string           `json:"snapshot_id"`
 		VolumeType         *string           `json:"volume_type"`
-		// Multiattach and Shareable are not in 5.8.10's table; they are
-		// 5.2.1's data-volume fields for a shared disk (shareable the
-		// deprecated spelling), accepted here because 5.8.10 is the only
-		// ECS call that creates a standalone volume and a fleet's shared
-		// volumes must be created somehow.
-		Multiattach *bool `json:"multiattach"`
-		Shareable   *bool `json:"shareable"`
 	} `json:"volume"`
 }
 
-// handleCreateVolume is 5.8.10 POST /v2.1/{tenant_id}/os-volumes.
-func (s *Sim) handleCreateVolume(c *Ctx) error {
-	var req xaCreateVolumeReq
-	if err := c.Decode(&req); err != nil {
-		return err
+// newVolume is what a volume create does, whichever API asked (5.8.10 or
+// the storage service's own create, evs_volumes.go): the value rules,
+// the quota, the volume in status creating and its create job. name and
+// desc are nil when not given.
+func newVolume(c *Ctx, size *int, volumeType, az, name, desc *string, snapshot *string, metadata map[string]string, multiattach bool) (*Volume, error) {
+	if size == nil {
+		return nil, BadRequest("volume.size is required")
 	}
-	v := req.Volume
-	if v.Size == nil {
-		return BadRequest("volume.size is required")
+	if err := rules.VolumeSize(*size); err != nil {
+		return nil, BadRequest(err.Error())
 	}
-	if err := rules.VolumeSize(*v.Size); err != nil {
-		return BadRequest(err.Error())
+	if volumeType == nil || *volumeType == "" {
+		return nil, BadRequest("volume.volume_type is required")
 	}
-	if v.VolumeType == nil || *v.VolumeType == "" {
-		return BadRequest("volume.volume_type is required")
-	}
-	vt := c.Catalogue().VolumeType(*v.VolumeType)
+	vt := c.Catalogue().VolumeType(*volumeType)
 	if vt == nil {
-		return BadRequest(fmt.Sprintf("volume type %q is not offered by this cloud", *v.VolumeType))
+		return nil, BadRequest(fmt.Sprintf("volume type %q is not offered by this cloud", *volumeType))
 	}
-	if v.AvailabilityZone == nil || *v.AvailabilityZone == "" {
-		return BadRequest("volume.availability_zone is required: the reference says the AZ must currently be given")
+	if az == nil || *az == "" {
+		return nil, BadRequest("volume.availability_zone is required: the reference says the AZ must currently be given")
 	}
-	if v.SnapshotID != nil && *v.SnapshotID != "" {
-		return Errf(http.StatusBadRequest, CodeNotFound, fmt.Sprintf("snapshot %s does not exist", *v.SnapshotID))
+	if snapshot != nil && *snapshot != "" {
+		return nil, Errf(http.StatusBadRequest, CodeNotFound, fmt.Sprintf("snapshot %s does not exist", *snapshot))
 	}
-	if v.DisplayName != nil && len([]rune(*v.DisplayName)) > 255 {
-		return BadRequest("volume.display_name is longer than 255 characters")
+	if name != nil && len([]rune(*name)) > 255 {
+		return nil, BadRequest("the volume name is longer than 255 characters")
 	}
-	if v.DisplayDescription != nil && len([]rune(*v.DisplayDescription)) > 255 {
-		return BadRequest("volume.display_description is longer than 255 characters")
+	if desc != nil && len([]rune(*desc)) > 255 {
+		return nil, BadRequest("the volume description is longer than 255 characters")
 	}
-	for k, val := range v.Metadata {
+	for k, val := range metadata {
 		if err := rules.MetadataKey(k); err != nil {
-			return BadRequest("volume.metadata: " + err.Error())
+			return nil, BadRequest("volume.metadata: " + err.Error())
 		}
 		if err := rules.MetadataValue(val); err != nil {
-			return BadRequest("volume.metadata: " + err.Error())
+			return nil, BadRequest("volume.metadata: " + err.Error())
 		}
 	}
-	if v.Multiattach != nil && v.Shareable != nil && *v.Multiattach != *v.Shareable {
-		return BadRequest("volume.multiattach and volume.shareable disagree; send only multiattach")
-	}
-	if err := c.CheckQuota(Usage{Volumes: 1, Gigabytes: *v.Size}); err != nil {
-		return err
+	if err := c.CheckQuota(Usage{Volumes: 1, Gigabytes: *size}); err != nil {
+		return nil, err
 	}
 	vol := &Volume{
-		ID: c.NewUUID(), Size: *v.Size, Type: vt.Name, Status: "creating",
-		AZ: *v.AvailabilityZone, Created: c.Now, Attachments: []VolumeAttachment{},
-		Multiattach: (v.Multiattach != nil && *v.Multiattach) || (v.Shareable != nil && *v.Shareable),
+		ID: c.NewUUID(), Size: *size, Type: vt.Name, Status: "creating",
+		AZ: *az, Created: c.Now, Attachments: []VolumeAttachment{}, Multiattach: multiattach,
 	}
-	if v.DisplayName != nil {
-		vol.Name = *v.DisplayName
+	if name != nil {
+		vol.Name = *name
 	}
-	vol.Description = v.DisplayDescription
-	vol.Metadata = make(map[string]string, len(v.Metadata)+3)
-	for k, val := range v.Metadata {
+	vol.Description = desc
+	vol.Metadata = make(map[string]string, len(metadata)+3)
+	for k, val := range metadata {
 		vol.Metadata[k] = val
 	}
 	// The example answer (5.8.10) shows the keys the service adds.
@@ -133,6 +120,22 @@ func (s *Sim) handleCreateVolume(c *Ctx) error {
 	c.Submit("createVolume", nil, []SubJobSpec{{Type: "createVolume", Op: OpCreateVolume,
 		Entities: map[string]string{"volume_id": vol.ID},
 		Params:   map[string]string{"fate": fate}}})
+	return vol, nil
+}
+
+// handleCreateVolume is 5.8.10 POST /v2.1/{tenant_id}/os-volumes.
+func (s *Sim) handleCreateVolume(c *Ctx) error {
+	var req xaCreateVolumeReq
+	if err := c.Decode(&req); err != nil {
+		return err
+	}
+	v := req.Volume
+	// 5.8.10's table has no field for a shared volume: a shared volume is
+	// the storage service's to create (evs_volumes.go).
+	vol, err := newVolume(c, v.Size, v.VolumeType, v.AvailabilityZone, v.DisplayName, v.DisplayDescription, v.SnapshotID, v.Metadata, false)
+	if err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, map[string]any{"volume": xaVolumeView(vol)})
 }
 
@@ -155,7 +158,6 @@ func xaVolumeView(v *Volume) map[string]any {
 		"id": v.ID, "displayName": v.Name, "displayDescription": desc, "status": v.Status,
 		"attachments": atts, "availabilityZone": v.AZ, "createdAt": v.Created.UTC().Format("2006-01-02T15:04:05.000000"),
 		"volumeType": v.Type, "snapshotId": nil, "metadata": md, "size": v.Size,
-		"multiattach": v.Multiattach, "bootable": fmt.Sprint(v.Bootable),
 	}
 }
 

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -318,5 +319,42 @@ func TestCommunityVolumeAttachments(t *testing.T) {
 	xaSettle(ts)
 	if v := xaVol(ts, vid); v.Status != "available" {
 		t.Fatalf("after 5.8.17 the volume is %s", v.Status)
+	}
+}
+
+// TestSharedVolumeIsTheStorageServicesToCreate: 5.8.10's table has no
+// field for a shared volume, so the simulator refuses one there (as it
+// refuses every unknown field) and creates it through the storage
+// service's Cinder-compatible create, whose answer (202) shows it shared
+// and which 5.8.1 then attaches to several servers.
+func TestSharedVolumeIsTheStorageServicesToCreate(t *testing.T) {
+	ts := newTestSim(t)
+	for _, field := range []string{"multiattach", "shareable"} {
+		st, body := ts.do("POST", "/v2.1/"+ts.pid+"/os-volumes", map[string]any{"volume": map[string]any{
+			"availability_zone": "az1.dc1", "size": 10, "volume_type": "SSD", field: true}})
+		if st != http.StatusBadRequest || !strings.Contains(fmt.Sprint(body), field) {
+			t.Fatalf("5.8.10 with %s: %d %v, want 400 naming the field", field, st, body)
+		}
+	}
+	st, body := ts.do("POST", "/v2/"+ts.pid+"/volumes", map[string]any{"volume": map[string]any{
+		"availability_zone": "az1.dc1", "size": 10, "volume_type": "SSD", "name": "shared-logs",
+		"multiattach": true, "metadata": map[string]any{"ecsfleet": "web"}}})
+	if st != http.StatusAccepted {
+		t.Fatalf("EVS create: %d %v", st, body)
+	}
+	v := body["volume"].(map[string]any)
+	if v["multiattach"] != true || v["name"] != "shared-logs" || v["status"] != "creating" {
+		t.Fatalf("EVS create answer: %v", v)
+	}
+	xaSettle(ts)
+	ids := xaStopped(ts, 2)
+	st, body = ts.do("POST", "/v1/"+ts.pid+"/batchaction/attachvolumes/"+v["id"].(string), map[string]any{
+		"serverinfo": []map[string]any{{"server_id": ids[0]}, {"server_id": ids[1]}}})
+	if st != http.StatusOK {
+		t.Fatalf("5.8.1 of the shared volume: %d %v", st, body)
+	}
+	if st, body := ts.do("POST", "/v2/"+ts.pid+"/volumes", map[string]any{"volume": map[string]any{
+		"availability_zone": "az1.dc1", "volume_type": "SSD"}}); st != http.StatusBadRequest {
+		t.Fatalf("EVS create without a size: %d %v", st, body)
 	}
 }
