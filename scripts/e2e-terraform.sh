@@ -45,7 +45,11 @@ PDIR=$BIN/provider
 mkdir -p "$PDIR"
 if [ -n "${HCS_PROVIDER_BIN:-}" ]; then
 	[ -x "$HCS_PROVIDER_BIN" ] || die "HCS_PROVIDER_BIN=$HCS_PROVIDER_BIN is not an executable"
-	cp "$HCS_PROVIDER_BIN" "$PDIR/terraform-provider-hcs" || die "cannot copy $HCS_PROVIDER_BIN"
+	if ! [ "$HCS_PROVIDER_BIN" -ef "$PDIR/terraform-provider-hcs" ]; then
+		cp "$HCS_PROVIDER_BIN" "$PDIR/terraform-provider-hcs" || die "cannot copy $HCS_PROVIDER_BIN"
+	fi
+elif [ -z "${HCS_PROVIDER_SRC:-}" ] && [ -x "$PDIR/terraform-provider-hcs" ]; then
+	say "== reusing the provider built earlier: $PDIR/terraform-provider-hcs"
 else
 	SRC=${HCS_PROVIDER_SRC:-}
 	if [ -z "$SRC" ]; then
