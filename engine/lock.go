@@ -401,6 +401,7 @@ func (a *acquirer) try(ctx context.Context) (*Lock, *LockHeldError, error) {
 		default:
 			return nil, nil, createError(a.name, err)
 		}
+		created := err == nil
 		kp, err := a.c.GetKeypair(ctx, a.name)
 		if ecs.IsNotFound(err) {
 			continue // released (or broken) meanwhile: try again
@@ -408,6 +409,12 @@ func (a *acquirer) try(ctx context.Context) (*Lock, *LockHeldError, error) {
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, nil, ctx.Err()
+			}
+			if created {
+				// The cloud said it made the run's keypair: the run
+				// holds the lock, though the read that confirms it failed
+				// (its checks confirm it later).
+				return &Lock{c: a.c, name: a.name, fleet: a.o.Fleet, blob: a.blob, Holder: a.self, now: a.now}, nil, nil
 			}
 			return nil, nil, fmt.Errorf("lock: reading %s: %w", a.name, err)
 		}

@@ -11,7 +11,9 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/mattn/go-isatty"
 
@@ -44,6 +46,14 @@ Every call is journaled in .ecsfleet/ before it is made: a run that dies
 which first waits for what the last one left running. Ctrl-C stops starting
 new changes and waits for those in flight; a second Ctrl-C exits at once.
 
+One apply or destroy of a fleet runs at a time, wherever it runs: each
+takes the fleet's lock, a keypair named ecsfleet-lock-<fleet> in the cloud,
+and releases it when it ends. A run that finds the lock held names the
+holder and fails, or waits up to --lock-timeout. A lock whose holder died
+expires (1 hour; ECSFLEET_LOCK_TTL), or is broken at once by the next run
+in the dead run's directory, which resumes its journal. To break one by
+hand: ecsfleet force-unlock LOCK_ID (docs/locking.md).
+
 Flags (written with one dash or two):
 `
 
@@ -73,6 +83,11 @@ Like apply, every call is journaled in .ecsfleet/ before it is made: a run
 that dies is resumed by the next one. Ctrl-C stops starting new deletes
 and waits for those in flight; a second Ctrl-C exits at once.
 
+Like apply, it takes the fleet's lock in the cloud first: a destroy never
+runs while an apply (or another destroy) of the fleet does. A held lock is
+reported with its holder, or waited for with --lock-timeout; see
+'ecsfleet force-unlock -h' and docs/locking.md.
+
 Flags (written with one dash or two):
 `
 
@@ -93,6 +108,8 @@ type runFlags struct {
 	asJSON      bool
 	noColor     bool
 	adopt       bool
+	// lockTimeout is how long to wait for another run's lock of the fleet.
+	lockTimeout time.Duration
 	// apply only:
 	maxDestroy int
 	targets    stringList
@@ -124,6 +141,7 @@ func (rf *runFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&rf.parallelism, "parallelism", 10, "at most `N` changes (API calls or batch jobs) in flight at once")
 	fs.BoolVar(&rf.asJSON, "json", false, "print progress and the result as NDJSON events (implies no question: needs --auto-approve)")
 	fs.BoolVar(&rf.noColor, "no-color", false, "never color the output")
+	fs.DurationVar(&rf.lockTimeout, "lock-timeout", 0, "wait up to `DURATION` (e.g. 10m) while another apply or destroy holds the fleet's lock (0: fail at once, naming the holder)")
 	fs.BoolVar(&rf.adopt, "adopt", false, "take over servers, keypairs, server groups and volumes the fleet does not own but names (the plan marks them '?'; a server gets the fleet's tags)")
 }
 
@@ -131,6 +149,10 @@ func (rf *runFlags) register(fs *flag.FlagSet) {
 func (rf *runFlags) check(cmd string, io stdio) bool {
 	if rf.parallelism < 1 {
 		fmt.Fprintf(io.err, "ecsfleet %s: --parallelism must be at least 1, got %d\n", cmd, rf.parallelism)
+		return false
+	}
+	if rf.lockTimeout < 0 {
+		fmt.Fprintf(io.err, "ecsfleet %s: --lock-timeout cannot be negative, got %s\n", cmd, rf.lockTimeout)
 		return false
 	}
 	return true
@@ -211,7 +233,12 @@ type session struct {
 	jrnl  *engine.Journal
 	ctx   context.Context
 	stop  chan struct{}
-	done  func()
+	// stopOnce closes stop: the first Ctrl-C, or the lock lost.
+	stopOnce sync.Once
+	done     func()
+	// lock is the fleet's run lock, held from before the journal is
+	// reconciled until close.
+	lock *engine.Lock
 	// created are the keypairs, server groups and volumes ("kind name")
 	// the journal's unfinished run created: the fleet's own, though no
 	// server uses them yet.
@@ -237,6 +264,11 @@ func open(cmd string, fleet *spec.Fleet, cf cloudFlags, rf runFlags, io stdio) (
 	opts.TimeScale = s.cloud.timeScale
 	s.eng = engine.New(opts)
 	onRetry = s.eng.OnRetry
+	// The lock before the journal: resuming a dead run is a change too.
+	if !s.takeLock() {
+		s.close()
+		return nil, false
+	}
 	s.jrnl, err = engine.OpenJournal(engine.JournalPath(".ecsfleet", fleet.Name))
 	if err != nil {
 		fmt.Fprintf(io.err, "ecsfleet %s: %v\n", cmd, err)
@@ -276,7 +308,7 @@ func (s *session) signals(cancel context.CancelFunc) {
 			return
 		}
 		fmt.Fprintf(s.io.err, "\necsfleet: interrupted: no new change starts; waiting for those in flight (Ctrl-C again to exit now)\n")
-		close(s.stop)
+		s.stopNow()
 		select {
 		case <-ch:
 			fmt.Fprintf(s.io.err, "ecsfleet: exiting now; the next run resumes from the journal\n")
@@ -286,10 +318,14 @@ func (s *session) signals(cancel context.CancelFunc) {
 	}()
 }
 
+// stopNow stops the run from starting changes; those in flight finish.
+func (s *session) stopNow() { s.stopOnce.Do(func() { close(s.stop) }) }
+
 func (s *session) close() {
 	if s.jrnl != nil {
 		s.jrnl.Close()
 	}
+	s.releaseLock()
 	if s.cloud != nil {
 		s.cloud.Close()
 	}

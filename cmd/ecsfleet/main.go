@@ -38,6 +38,7 @@ var commands = []command{
 	{"version", "Print the ecsfleet version", runVersion},
 	{"completion", "Print a shell completion script (bash, zsh, fish)", runCompletion},
 	{"import", "Write a fleet file for servers without ecsfleet's mark, to adopt them", runImport},
+	{"force-unlock", "Break the lock of a fleet held by a run that died", runForceUnlock},
 }
 
 // Exit codes shared by all commands (docs/architecture.md, Conventions).
