@@ -375,3 +375,59 @@ func TestCtrlCWhileWaitingForTheLock(t *testing.T) {
 		t.Errorf("the holder's lock is %v (%v) after the waiter was interrupted", h.Run, err)
 	}
 }
+
+// An apply and a destroy of one fleet, started at once from two
+// directories: one runs, the other is refused naming the holder (or runs
+// after it); the fleet ends whole or gone, never half of each.
+func TestApplyAndDestroyRaceForTheLock(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs ecsfleet processes")
+	}
+	hs := newLockSim(t)
+	env := cloudEnviron(hs, crashTimeScale)
+	dirs := []string{t.TempDir(), t.TempDir()}
+	tier := "a"
+	outcomes := map[string]int{}
+	for r := range max(*lockRounds/2, 4) {
+		for _, d := range dirs {
+			writeFleet(t, d, lockFleet(tier))
+		}
+		runOK(t, hs, dirs[0], env, 0, "apply", "-f", "fleet.yaml", "--auto-approve")
+		tier = map[string]string{"a": "b", "b": "a"}[tier]
+		writeFleet(t, dirs[0], lockFleet(tier))
+		ap := startEcsfleet(t, dirs[0], env, "apply", "-f", "fleet.yaml", "--auto-approve")
+		de := startEcsfleet(t, dirs[1], env, "destroy", "-f", "fleet.yaml", "--auto-approve")
+		ca, cd := ap.wait(t), de.wait(t)
+		servers, err := simClient(t, hs).ListServersDetailAll(context.Background(), ecs.ListServersOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case ca == 0 && cd == 1:
+			if !strings.Contains(de.stderr.String(), "ecsfleet destroy: fleet lockrace is locked by run ") {
+				t.Fatalf("round %d: the destroy failed without naming the lock's holder:\n%s", r, de.output())
+			}
+			checkLockFleet(t, hs, tier)
+			outcomes["destroy refused"]++
+		case ca == 1 && cd == 0:
+			if !strings.Contains(ap.stderr.String(), "ecsfleet apply: fleet lockrace is locked by run ") {
+				t.Fatalf("round %d: the apply failed without naming the lock's holder:\n%s", r, ap.output())
+			}
+			if len(servers) != 0 {
+				t.Fatalf("round %d: %d servers after the destroy", r, len(servers))
+			}
+			outcomes["apply refused"]++
+		case ca == 0 && cd == 0:
+			if len(servers) == 0 {
+				outcomes["apply, then destroy"]++
+			} else {
+				checkLockFleet(t, hs, tier)
+				outcomes["destroy, then apply"]++
+			}
+		default:
+			t.Fatalf("round %d: apply exit %d, destroy exit %d:\n%s\n%s", r, ca, cd, ap.output(), de.output())
+		}
+		noLockLeft(t, hs, lockFleetName)
+	}
+	t.Logf("outcomes: %v", outcomes)
+}
