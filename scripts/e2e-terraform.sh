@@ -11,9 +11,10 @@
 # config's dev_overrides, and runs, for a keypair, a server group and three
 # instances:
 #   plan -> apply -> plan -> (flavor and a tag changed) apply -> plan -> destroy
-# printing each phase's result and time, then the simulator's call counts
-# (/_sim/stats). Exit status: 0 when every phase did what it should, 1 when a
-# phase failed, 2 when a prerequisite is missing.
+# printing each phase's result and time, then a Markdown table of the
+# simulator's call counts per phase (/_sim/stats, reset before each phase).
+# Exit status: 0 when every phase did what it should, 1 when a phase failed,
+# 2 when a prerequisite is missing.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -96,10 +97,12 @@ field() { sed -n "s/^  $1: *\([^ ]*\).*/\1/p" "$WORK/sim.log" | head -n 1; }
 PROJECT_ID=$(field "project id")
 REGION=$(field "region")
 DOMAIN=$(field "domain")
-USER_PASS=$(sed -n 's/^  user\/password: *//p' "$WORK/sim.log")
-SIM_USER=${USER_PASS%% / *}
-SIM_PASSWORD=${USER_PASS##* / }
-[ -n "$PROJECT_ID" ] && [ -n "$REGION" ] || die "cannot read the simulator's banner: $(cat "$WORK/sim.log")"
+DOMAIN_ID=$(sed -n 's/^  domain: .*(id \([0-9a-f]*\)).*/\1/p' "$WORK/sim.log" | head -n 1)
+AKSK=$(sed -n 's/^  AK\/SK: *//p' "$WORK/sim.log")
+SIM_AK=${AKSK%% / *}
+SIM_SK=${AKSK##* / }
+[ -n "$PROJECT_ID" ] && [ -n "$REGION" ] && [ -n "$DOMAIN_ID" ] && [ -n "$SIM_AK" ] ||
+	die "cannot read the simulator's banner: $(cat "$WORK/sim.log")"
 say "== simulator at $URL (project $PROJECT_ID, region $REGION)"
 
 # 4. Terraform's CLI config and the configuration.
@@ -126,9 +129,9 @@ variable "tier" { default = "web" }
 provider "hcs" {
   region      = "$REGION"
   project_id  = "$PROJECT_ID"
-  domain_name = "$DOMAIN"
-  user_name   = "$SIM_USER"
-  password    = "$SIM_PASSWORD"
+  domain_id   = "$DOMAIN_ID"
+  access_key  = "$SIM_AK"
+  secret_key  = "$SIM_SK"
   auth_url    = "$URL/v3"
   cloud       = "sim.local"
   insecure    = true
@@ -175,14 +178,20 @@ TF
 
 tf() { (cd "$WORK/tf" && "$TF" "$@" -no-color -input=false) >"$WORK/last.log" 2>&1; }
 FAILED=0
+NPHASE=0
+PHASES=()
 phase() { # name, wanted exit status, terraform args...
 	local name=$1 want=$2
 	shift 2
 	local t0 t1 st
+	curl -s -o /dev/null -X POST "$URL/_sim/stats/reset"
 	t0=$(date +%s.%N)
 	tf "$@"
 	st=$?
 	t1=$(date +%s.%N)
+	NPHASE=$((NPHASE + 1))
+	PHASES+=("$name")
+	curl -s "$URL/_sim/stats" >"$WORK/stats-$NPHASE.json" || : >"$WORK/stats-$NPHASE.json"
 	local secs
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
 	local summary
@@ -205,15 +214,35 @@ phase "apply (flavor + tag)" 0 apply -auto-approve -var flavor=c6.xlarge.2 -var 
 phase "plan (no changes)" 0 plan -detailed-exitcode -var flavor=c6.xlarge.2 -var tier=app
 phase "destroy" 0 destroy -auto-approve -var flavor=c6.xlarge.2 -var tier=app
 
-say "== simulator calls (/_sim/stats)"
-STATS=$(curl -s "$URL/_sim/stats") || STATS=
-if [ -z "$STATS" ]; then
-	say "(no stats)"
-elif command -v python3 >/dev/null; then
-	printf '%s' "$STATS" | python3 -c 'import json,sys
-for e in json.load(sys.stdin)["endpoints"]:
-    print("%5d  %-72s %s" % (e["count"], e["pattern"], " ".join("%s:%d" % kv for kv in sorted(e["status"].items()))))'
+# Nothing left: no server, keypair or server group in the simulator.
+LEFT=$(HCS_ECS_ENDPOINT=$URL HCS_PROJECT_ID=$PROJECT_ID HCS_ACCESS_KEY=$SIM_AK HCS_SECRET_KEY=$SIM_SK \
+	"$BIN/ecsfleet" sim ls 2>&1 | tail -n 1)
+if [ "$LEFT" = "0 servers" ] && [ -z "$(find "$WORK/tf" -name terraform.tfstate -size +0 -exec grep -l '"type": "hcs_' {} +)" ]; then
+	printf '%-28s ok          %s; no resource left in the state\n' "nothing left" "$LEFT"
 else
-	say "$STATS"
+	printf '%-28s FAIL        sim ls: %s\n' "nothing left" "$LEFT"
+	FAILED=1
+fi
+
+say "== simulator calls per phase (/_sim/stats, reset before each phase)"
+if command -v python3 >/dev/null; then
+	python3 - "$WORK" "${PHASES[@]}" <<'PY'
+import json, os, sys
+work, names = sys.argv[1], sys.argv[2:]
+per = []
+for i in range(1, len(names) + 1):
+    try:
+        per.append({e["pattern"]: e["count"] for e in json.load(open(os.path.join(work, "stats-%d.json" % i)))["endpoints"]})
+    except (OSError, ValueError, KeyError):
+        per.append({})
+pats = sorted({p for d in per for p in d if not p.startswith("POST /_sim/")})
+print("| endpoint | " + " | ".join(names) + " |")
+print("|---|" + "---:|" * len(names))
+for p in pats:
+    print("| `%s` | " % p + " | ".join(str(d.get(p, 0)) for d in per) + " |")
+print("| **total** | " + " | ".join("**%d**" % sum(n for p, n in d.items() if p in pats) for d in per) + " |")
+PY
+else
+	say "(python3 is needed to tabulate the counts)"
 fi
 exit $FAILED
