@@ -1,7 +1,7 @@
 # Targets CI and developers share. `make test` is what .ci/run calls.
 GO ?= go
 
-.PHONY: test vet lint bench fuzz fmt e2e-terraform
+.PHONY: test vet lint bench bench-scenarios fuzz fmt e2e-terraform
 
 # FUZZTIME is how long each fuzz target runs under `make fuzz`.
 FUZZTIME ?= 60s
@@ -15,13 +15,23 @@ vet:
 lint: vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-bench:
+bench: bench-scenarios
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-# Fuzz both fleet-file loaders; new crashers land in spec/testdata/fuzz.
+# The scenario harness (docs/benchmarks.md): ecsfleet against a per-resource
+# baseline (and the real Terraform provider when .cache/e2e/bin holds it) on
+# the simulator; prints one table and redraws docs/bench-bringup.svg.
+bench-scenarios:
+	$(GO) run ./cmd/ecsfleet-bench -svg docs/bench-bringup.svg
+
+# Fuzz both fleet-file loaders, the saved-plan reader and the journal
+# reader; new crashers land in PKG/testdata/fuzz/FuzzX, which plain
+# `go test` then runs as regression seeds.
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseYAML$$' -fuzztime $(FUZZTIME) ./spec
 	$(GO) test -run '^$$' -fuzz '^FuzzParseHCL$$' -fuzztime $(FUZZTIME) ./spec
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeSaved$$' -fuzztime $(FUZZTIME) ./plan
+	$(GO) test -run '^$$' -fuzz '^FuzzParseJournal$$' -fuzztime $(FUZZTIME) ./engine
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -39,15 +39,21 @@ type ImitationPolicy struct {
 	JobDelay    time.Duration
 	JobPoll     time.Duration
 	Backoff     []time.Duration
+	// SettleCreate and SettleDelete are the provider's fixed sleeps after
+	// a create or resize job and after a delete.
+	SettleCreate time.Duration
+	SettleDelete time.Duration
 }
 
 // DefaultImitation is the provider's behaviour as the issue and the
 // provider's source describe it.
 var DefaultImitation = ImitationPolicy{
-	Parallelism: 10,
-	JobDelay:    5 * time.Second,
-	JobPoll:     10 * time.Second,
-	Backoff:     []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute},
+	Parallelism:  10,
+	JobDelay:     5 * time.Second,
+	JobPoll:      10 * time.Second,
+	Backoff:      []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute},
+	SettleCreate: 10 * time.Second,
+	SettleDelete: 15 * time.Second,
 }
 
 type imitation struct {
@@ -147,7 +153,7 @@ func (m *imitation) waitServer(ctx context.Context, id string, delay time.Durati
 // client has no call for the provider's exact endpoint (a port, one
 // block device), a read of the same server's NICs or disks stands in:
 // the count is the provider's.
-func (m *imitation) readServer(ctx context.Context, id string) error {
+func (m *imitation) readServer(ctx context.Context, id string, subnets bool) error {
 	var s *ecs.Server
 	if err := m.do(ctx, func() (err error) { s, err = m.c.GetServer(ctx, id); return }); err != nil {
 		return err
@@ -156,6 +162,15 @@ func (m *imitation) readServer(ctx context.Context, id string) error {
 		for range as {
 			if err := m.do(ctx, func() error { _, err := m.c.ListNICs(ctx, id); return err }); err != nil {
 				return err
+			}
+		}
+	}
+	if subnets {
+		for _, as := range s.Addresses {
+			for range as {
+				if err := m.do(ctx, func() error { _, err := m.c.GetSubnet(ctx, benchSubnets[0].ID); return err }); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -184,7 +199,7 @@ func (m *imitation) Refresh(ctx context.Context, ids []string) error {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			if err := m.readServer(ctx, id); err != nil {
+			if err := m.readServer(ctx, id, false); err != nil {
 				mu.Lock()
 				if first == nil {
 					first = err
@@ -205,6 +220,15 @@ type task struct {
 	deps   int
 	next   []*task
 	failed string
+	// readBack: the last task of a server resource reads it back, as the
+	// provider's Create and Update end with its Read.
+	readBack bool
+	// skip: a stop or start around a resize, which the provider's single
+	// resize call (mode withStopServer) does itself.
+	skip bool
+	// created: the target was created in this run (its read-back also
+	// reads its subnets, as the provider's Create does).
+	created bool
 }
 
 func (t *task) key() string {
@@ -260,6 +284,48 @@ func (m *imitation) Apply(ctx context.Context, p *plan.Plan) *ImitationResult {
 				dt.next = append(dt.next, t)
 				t.deps++
 			}
+		}
+	}
+	created, lastRead := map[string]bool{}, map[string]*task{}
+	for _, t := range all {
+		if t.op.Kind == plan.OpCreateServers && t.target != nil {
+			created[t.target.Name] = true
+		}
+		if t.op.Kind != plan.OpResizeServers || t.target == nil {
+			continue
+		}
+		for _, n := range t.next {
+			if n.op.Kind == plan.OpStart && n.target != nil && n.target.Name == t.target.Name {
+				n.skip = true
+			}
+		}
+	}
+	for _, t := range all {
+		for _, n := range t.next {
+			if t.op.Kind == plan.OpStop && n.op.Kind == plan.OpResizeServers && n.target != nil && t.target != nil && n.target.Name == t.target.Name {
+				t.skip = true
+			}
+		}
+		if t.target != nil {
+			t.created = created[t.target.Name]
+		}
+	}
+	for _, t := range all {
+		if t.target == nil || t.op.Kind == plan.OpDeleteServers || t.skip {
+			continue
+		}
+		t.readBack = true
+		for _, n := range t.next {
+			if n.target != nil && n.target.Name == t.target.Name && !n.skip {
+				t.readBack = false
+			}
+		}
+		// One read-back per resource: the last candidate in plan order.
+		if t.readBack {
+			if prev := lastRead[t.target.Name]; prev != nil {
+				prev.readBack = false
+			}
+			lastRead[t.target.Name] = t
 		}
 	}
 	var (
@@ -319,6 +385,9 @@ func (m *imitation) Apply(ctx context.Context, p *plan.Plan) *ImitationResult {
 				ready = ready[1:]
 				mu.Unlock()
 				err := m.run(ctx, t)
+				if err == nil && t.readBack {
+					err = m.readBack(ctx, t)
+				}
 				mu.Lock()
 				why := ""
 				if err != nil {
@@ -375,6 +444,9 @@ func (m *imitation) password(set string) (string, error) {
 // run makes one task's calls.
 func (m *imitation) run(ctx context.Context, t *task) error {
 	op, c := t.op, m.c
+	if t.skip {
+		return nil
+	}
 	var id string
 	if t.target != nil && op.Kind != plan.OpCreateServers {
 		id = t.target.ID
@@ -453,7 +525,10 @@ func (m *imitation) run(ctx context.Context, t *task) error {
 			return err
 		}
 		// Then the server itself, until it is gone.
-		return m.waitServer(ctx, id, 0, func(s *ecs.Server) bool { return s == nil || s.Status == ecs.StatusDeleted })
+		if err := m.waitServer(ctx, id, 0, func(s *ecs.Server) bool { return s == nil || s.Status == ecs.StatusDeleted }); err != nil {
+			return err
+		}
+		return m.sleep(ctx, m.pol.SettleDelete)
 	case plan.OpRenameServers, plan.OpModifyServer:
 		mod := ecs.ModifyServer{Description: op.Args.Description}
 		if op.Args.Name != "" {
@@ -462,11 +537,19 @@ func (m *imitation) run(ctx context.Context, t *task) error {
 		}
 		return write(func() error { _, err := c.ModifyServer(ctx, id, mod); return err })
 	case plan.OpResizeServers:
-		return job(func() (*ecs.JobResponse, error) {
-			return c.ResizeServer(ctx, id, ecs.ResizeSpec{FlavorRef: op.Args.Flavor})
-		})
+		// One call: the cloud stops the server, resizes it and starts it
+		// (the plan's stop and start around it are skipped).
+		if err := job(func() (*ecs.JobResponse, error) {
+			return c.ResizeServer(ctx, id, ecs.ResizeSpec{FlavorRef: op.Args.Flavor, Mode: "withStopServer"})
+		}); err != nil {
+			return err
+		}
+		return m.sleep(ctx, m.pol.SettleCreate)
 	case plan.OpLiveResize:
-		return job(func() (*ecs.JobResponse, error) { return c.LiveResizeServer(ctx, id, op.Args.Flavor, "") })
+		if err := job(func() (*ecs.JobResponse, error) { return c.LiveResizeServer(ctx, id, op.Args.Flavor, "") }); err != nil {
+			return err
+		}
+		return m.sleep(ctx, m.pol.SettleCreate)
 	case plan.OpChangeOS:
 		co := ecs.ChangeOS{ImageID: op.Args.Image, KeyName: op.Args.KeyName}
 		if co.KeyName == "" {
@@ -593,15 +676,13 @@ func (m *imitation) create(ctx context.Context, t *task) error {
 	for _, v := range a.DataVolumes {
 		cs.DataVolumes = append(cs.DataVolumes, ecs.DataVolume{VolumeType: v.Type, Size: v.SizeGB})
 	}
-	// The provider sets tags with their own call once the server exists.
 	keys := make([]string, 0, len(a.Tags))
 	for k := range a.Tags {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	var tags []ecs.Tag
 	for _, k := range keys {
-		tags = append(tags, ecs.Tag{Key: k, Value: a.Tags[k]})
+		cs.ServerTags = append(cs.ServerTags, ecs.Tag{Key: k, Value: a.Tags[k]})
 	}
 	if g := m.object("group", a.ServerGroupID, a.ServerGroupName); g != "" {
 		cs.SchedulerHints = &ecs.CreateSchedulerHints{Group: g}
@@ -636,10 +717,16 @@ func (m *imitation) create(ctx context.Context, t *task) error {
 	if sid == "" {
 		return fmt.Errorf("create of %s: the job names no server", t.target.Name)
 	}
-	if len(tags) > 0 {
-		if err := m.do(ctx, func() error { return m.c.AddTags(ctx, sid, tags) }); err != nil {
+	return m.sleep(ctx, m.pol.SettleCreate)
+}
+
+func (m *imitation) readBack(ctx context.Context, t *task) error {
+	id := t.target.ID
+	if id == "" {
+		var err error
+		if id, err = m.id(t.target.Name); err != nil {
 			return err
 		}
 	}
-	return m.readServer(ctx, sid)
+	return m.readServer(ctx, id, t.created)
 }

@@ -11,7 +11,7 @@ import (
 // leave the same cloud (servers by name, flavor, tags, NICs, volumes).
 // Speed is the benchmark's business (make bench-scenarios), never a test's.
 func TestScenariosConvergeToTheSameCloud(t *testing.T) {
-	h := &Harness{Seed: 1, Scale: 2000, Sizes: shortSizes, Pol: DefaultImitation, CheckSame: true, Log: t.Logf}
+	h := &Harness{Seed: 1, Scale: 2000, CallScale: 500, Sizes: shortSizes, Pol: DefaultImitation, CheckSame: true, Log: t.Logf}
 	if err := h.Run(context.Background(), map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true}, []int{20}, ""); err != nil {
 		t.Fatal(err)
 	}

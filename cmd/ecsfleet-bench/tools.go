@@ -52,6 +52,19 @@ type runStats struct {
 func modelFor(b *benchCloud) plan.CloudModel {
 	m := plan.DefaultModel()
 	m.Capacity = b.cfg.Capacity
+	d := b.cfg.Durations
+	for k, v := range map[plan.OpKind]string{
+		plan.OpCreateServers: sim.OpCreateServer, plan.OpDeleteServers: sim.OpDeleteServer,
+		plan.OpResizeServers: sim.OpResize, plan.OpLiveResize: sim.OpResize, plan.OpChangeOS: sim.OpChangeOS,
+		plan.OpAddNICs: sim.OpAddNIC, plan.OpDeleteNICs: sim.OpDeleteNIC,
+		plan.OpAttachShared: sim.OpAttachVolume, plan.OpDetachVolume: sim.OpDetachVolume,
+		plan.OpCreateVolume: sim.OpCreateVolume, plan.OpDeleteVolume: sim.OpDeleteVolume,
+		plan.OpStart: sim.OpPower, plan.OpStop: sim.OpPower,
+	} {
+		if v, ok := d[v]; ok {
+			m.Durations[k] = v
+		}
+	}
 	return m
 }
 
@@ -165,6 +178,9 @@ func runEcsfleet1(ctx context.Context, b *benchCloud, f *spec.Fleet, destroy boo
 		return nil, 0, fmt.Errorf("plan: %w", err)
 	}
 	snapReads := b.counts().Reads
+	if os.Getenv("ECSFLEET_BENCH_PLAN") != "" {
+		_ = plan.RenderText(os.Stderr, p, plan.TextOptions{})
+	}
 	bound := lowerBound(b, p)
 	res, err := eng.Apply(ctx, c, p)
 	if err != nil {
