@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -140,15 +141,36 @@ const maxJournalLine = 4 << 20
 // the call. Any other broken line is an error naming the line, and the
 // file is left as it is for the operator to look at.
 func ReadJournal(path string) ([]Record, error) {
-	data, err := os.ReadFile(path)
+	// A device or a named pipe is refused before it is opened: opening a
+	// pipe blocks, and /dev/zero never ends.
+	st, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("journal %s is not a regular file; it was left unchanged: remove it (or what it links to) so a new journal is made", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxJournal+1))
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	if len(data) > maxJournal {
+		return nil, fmt.Errorf("journal %s is larger than any the engine writes (%d MB); it was left unchanged: move it aside to start afresh, after checking the fleet with 'ecsfleet plan'", path, maxJournal>>20)
+	}
 	return parseJournal(path, data)
 }
+
+// maxJournal bounds what ReadJournal reads: the journal is emptied after
+// every run that ends, so it holds one run's records.
+const maxJournal = 256 << 20
 
 func parseJournal(path string, data []byte) ([]Record, error) {
 	var out []Record

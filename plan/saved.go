@@ -80,6 +80,11 @@ func (e *SavedError) Error() string {
 
 // ReadSaved reads and checks a saved plan.
 func ReadSaved(path string) (*Plan, error) {
+	// A device or a named pipe is refused before it is opened: opening a
+	// pipe blocks, and /dev/zero never ends.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, &SavedError{path, "it is not a regular file"}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -103,7 +108,7 @@ func DecodeSaved(path string, data []byte) (*Plan, error) {
 	var env envelope
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&env); err != nil {
-		return nil, &SavedError{path, "it is not JSON or it is truncated (" + err.Error() + ")"}
+		return nil, &SavedError{path, jsonWhere("it is not JSON or it is truncated", err, len(data))}
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, &SavedError{path, "it has more after the plan (the file was changed or damaged)"}
@@ -120,7 +125,7 @@ func DecodeSaved(path string, data []byte) (*Plan, error) {
 	}
 	var p Plan
 	if err := json.Unmarshal(env.Plan, &p); err != nil {
-		return nil, &SavedError{path, "its plan does not decode (" + err.Error() + ")"}
+		return nil, &SavedError{path, jsonWhere("its plan does not decode", err, len(env.Plan))}
 	}
 	if p.FormatVersion != FormatVersion {
 		return nil, &SavedError{path, fmt.Sprintf("its plan is format %q", p.FormatVersion)}
@@ -131,6 +136,25 @@ func DecodeSaved(path string, data []byte) (*Plan, error) {
 		}
 	}
 	return &p, nil
+}
+
+// jsonWhere adds to why (which names err) where JSON of size bytes that
+// did not decode went wrong.
+func jsonWhere(why string, err error, size int) string {
+	why += " (" + err.Error() + ")"
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF): // no JSON value at all
+		return why + ": it is empty"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Sprintf("%s: it ends at byte %d, in the middle of its JSON", why, size)
+	case errors.As(err, &syn):
+		return fmt.Sprintf("%s at byte %d", why, syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("%s at byte %d", why, typ.Offset)
+	}
+	return why
 }
 
 // ErrStale is wrapped by the error Stale returns.
