@@ -78,6 +78,20 @@ type LockHolder struct {
 	Created string
 }
 
+// CloudSkew is how far the holder's clock was ahead of the cloud's when
+// it took the lock: its since (the holder's clock, to the second) less the
+// keypair's created_at (the cloud's clock; 5.30.4 gives no zone: UTC is
+// assumed). ok is false when the cloud gave no readable created_at. The
+// difference includes the create call's latency and the second cut off.
+func (h LockHolder) CloudSkew() (time.Duration, bool) {
+	for _, layout := range []string{"2006-01-02T15:04:05.999999", time.RFC3339Nano, "2006-01-02 15:04:05.999999"} {
+		if c, err := time.Parse(layout, h.Created); err == nil && !h.Since.IsZero() {
+			return h.Since.Sub(c.UTC()), true
+		}
+	}
+	return 0, false
+}
+
 // ID is the LOCK_ID force-unlock takes: fleet/run.
 func (h LockHolder) ID() string { return h.Fleet + "/" + h.Run }
 

@@ -414,3 +414,23 @@ func TestLockKeypairNeverInAPlan(t *testing.T) {
 		}
 	}
 }
+
+func TestLockCloudSkew(t *testing.T) {
+	since := time.Date(2026, 12, 3, 21, 45, 3, 0, time.UTC)
+	for _, tc := range []struct {
+		created string
+		want    time.Duration
+		ok      bool
+	}{
+		{"2026-12-03T21:45:02.681238", 318762 * time.Microsecond, true},
+		{"2026-12-03T21:35:03.000000", 10 * time.Minute, true},
+		{"2026-12-03T21:50:03Z", -5 * time.Minute, true},
+		{"", 0, false},
+		{"yesterday", 0, false},
+	} {
+		got, ok := LockHolder{Since: since, Created: tc.created}.CloudSkew()
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("created_at %q: skew %v %v, want %v %v", tc.created, got, ok, tc.want, tc.ok)
+		}
+	}
+}

@@ -86,6 +86,12 @@ func (s *session) takeLock() bool {
 		return false
 	}
 	s.lock = l
+	// Expiry is judged by the machines' clocks (docs/locking.md): say so
+	// when this one is far from the cloud's (a real-time cloud only: a
+	// simulator's clock runs faster).
+	if d, ok := l.Holder.CloudSkew(); ok && s.cloud.timeScale == 1 && (d > time.Minute || d < -time.Minute) {
+		fmt.Fprintf(s.io.err, "ecsfleet: warning: this machine's clock differs from the cloud's by %s (the lock's created_at); locks expire by the machines' clocks: keep them synchronized (NTP)\n", d.Round(time.Second))
+	}
 	l.Watch(s.ctx, 0, func(err error) {
 		what := "the fleet's lock was broken (ecsfleet force-unlock, or another run took it after it expired)"
 		if errors.Is(err, engine.ErrLockExpiring) {
