@@ -434,3 +434,60 @@ func TestLockCloudSkew(t *testing.T) {
 		}
 	}
 }
+
+// A cloud that refuses to create keypairs (403) stops the run before
+// anything changes, saying what right the lock needs.
+func TestLockPermissionDenied(t *testing.T) {
+	hs := sim.NewTestServer(t)
+	// Credentials of one project, the path of another: the simulator
+	// refuses (401 APIGW.0301), as a cloud refuses a user without the
+	// right (403).
+	c, err := ecs.New(ecs.Config{Endpoint: hs.URL, ProjectID: "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f", AccessKey: hs.AK, SecretKey: hs.SK,
+		Retry: ecs.RetryPolicy{MaxAttempts: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = AcquireLock(context.Background(), c, LockOptions{Fleet: "web", Command: "apply"})
+	var held *LockHeldError
+	if err == nil || errors.As(err, &held) {
+		t.Fatalf("acquire on a cloud that refuses: %v, want the refusal", err)
+	}
+	if !strings.Contains(err.Error(), "HTTP 401") || !strings.Contains(err.Error(), "the run lock needs the right to create and delete keypairs") {
+		t.Errorf("the error does not say the lock needs the keypair rights: %v", err)
+	}
+}
+
+// A breaker that died while breaking leaves its ticket: the next waiter
+// takes the next ticket once it expired, and the run that gets the lock
+// deletes the dead breaker's ticket.
+func TestLockDeadBreakersTicket(t *testing.T) {
+	hs := sim.NewTestServer(t)
+	c := lockClient(t, hs, nil)
+	ctx := context.Background()
+	since := time.Now().Add(-2 * time.Hour)
+	blob := staleLock(t, c, LockHolder{Fleet: "web", Run: "dead", User: "ops@elsewhere", PID: 1, Command: "apply", Since: since, Expires: since.Add(time.Hour)})
+	tb, err := newKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ticket := ticketName("web", instance(blob), 1)
+	th := LockHolder{Fleet: "web", Run: "dead-breaker", User: "ops@elsewhere", PID: 2, Command: "apply", Breaks: instance(blob),
+		Since: time.Now().Add(-time.Hour), Expires: time.Now().Add(-time.Hour).Add(time.Minute)}
+	if _, err := c.CreateKeypair(ctx, ticket, "ssh-ed25519 "+tb+" "+th.comment()); err != nil {
+		t.Fatal(err)
+	}
+	l, err := AcquireLock(ctx, c, LockOptions{Fleet: "web", Command: "apply", Run: "next"})
+	if err != nil {
+		t.Fatalf("with a dead breaker's ticket: %v, want the lock", err)
+	}
+	defer l.Release(ctx)
+	kps, err := c.ListKeypairs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kp := range kps {
+		if kp.Name != plan.LockKeypairName("web") {
+			t.Errorf("keypair %s left after the lock was taken", kp.Name)
+		}
+	}
+}
