@@ -55,3 +55,12 @@ func readSideFile(path string, limit int64) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// ReadSource reads a fleet file or --var-file the way Load does: a
+// regular file of at most MaxFileSize bytes, anything else refused before
+// it is read. A caller that shows the source lines of diagnostics reads
+// the files with it, so a path that Load refused (a link to /dev/zero, a
+// named pipe) is not read without end the second time.
+func ReadSource(path string) ([]byte, error) {
+	return readSideFile(path, MaxFileSize)
+}

@@ -84,6 +84,9 @@ func TestDevZero(t *testing.T) {
 	}
 	_, diags := Load(zero, LoadOptions{})
 	wantError(t, diags, "cannot read the fleet file: not a regular file")
+	if _, err := ReadSource(zero); err == nil {
+		t.Fatal("ReadSource reads /dev/zero")
+	}
 
 	good := filepath.Join(dir, "good.yaml")
 	if err := os.WriteFile(good, []byte(base), 0o600); err != nil {

@@ -101,7 +101,7 @@ func reportDiags(w io.Writer, file string, diags spec.Diagnostics) bool {
 		src := map[string][]byte{}
 		for _, d := range diags {
 			if _, ok := src[d.Pos.File]; !ok && d.Pos.File != "" {
-				src[d.Pos.File], _ = os.ReadFile(d.Pos.File)
+				src[d.Pos.File], _ = spec.ReadSource(d.Pos.File)
 			}
 		}
 		spec.Render(w, diags, src, useColor(w))
