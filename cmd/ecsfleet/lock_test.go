@@ -335,12 +335,12 @@ func TestReadersTakeNoLock(t *testing.T) {
 	}
 	defer l.Release(context.Background())
 	writeFleet(t, dir, lockFleet("b"))
-	runOK(t, hs, dir, env, 2, "plan", "-f", "fleet.yaml", "--detailed-exitcode")
+	runOK(t, hs, dir, env, 2, "plan", "-f", "fleet.yaml", "--detailed-exitcode", "-out", "fleet.plan")
 	runOK(t, hs, dir, env, 2, "drift", "-f", "fleet.yaml")
-	for _, cmd := range []string{"apply", "destroy"} {
-		p := runOK(t, hs, dir, env, 1, cmd, "-f", "fleet.yaml", "--auto-approve")
-		if !strings.Contains(p.stderr.String(), "ecsfleet "+cmd+": fleet lockrace is locked by run "+l.Holder.Run) {
-			t.Errorf("%s while the lock is held:\n%s", cmd, p.output())
+	for _, args := range [][]string{{"apply", "-f", "fleet.yaml", "--auto-approve"}, {"destroy", "-f", "fleet.yaml", "--auto-approve"}, {"apply", "fleet.plan"}} {
+		p := runOK(t, hs, dir, env, 1, args...)
+		if !strings.Contains(p.stderr.String(), "ecsfleet "+args[0]+": fleet lockrace is locked by run "+l.Holder.Run) {
+			t.Errorf("%s while the lock is held:\n%s", strings.Join(args, " "), p.output())
 		}
 	}
 	checkLockFleet(t, hs, "a")
