@@ -70,9 +70,12 @@ type tokenAuth struct {
 	cfg Config
 	sem chan struct{}
 
-	mu      sync.Mutex
-	token   string
-	expires time.Time
+	mu    sync.Mutex
+	token string
+	// refreshAt is when the token is replaced: tokenRefreshMargin before
+	// it expires, or a quarter of its lifetime before when that is
+	// shorter (a cloud may issue tokens for less than a day).
+	refreshAt time.Time
 	// project is the id of the project the last token was scoped to.
 	project string
 
@@ -81,7 +84,8 @@ type tokenAuth struct {
 }
 
 // tokenRefreshMargin: refresh this long before expires_at (a 24 h token is
-// refreshed after ~23 h), so a long apply never runs into an expired token.
+// refreshed after ~23 h; a shorter-lived one when a quarter of its lifetime
+// is left), so a long apply never runs into an expired token.
 const tokenRefreshMargin = time.Hour
 
 func newTokenAuth(c *Client, cfg Config) *tokenAuth {
@@ -91,7 +95,7 @@ func newTokenAuth(c *Client, cfg Config) *tokenAuth {
 func (t *tokenAuth) current() (string, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.token != "" && t.c.now().Before(t.expires.Add(-tokenRefreshMargin)) {
+	if t.token != "" && t.c.now().Before(t.refreshAt) {
 		return t.token, true
 	}
 	return "", false
@@ -119,12 +123,15 @@ func (t *tokenAuth) get(ctx context.Context) (string, error) {
 	if tok, ok := t.current(); ok { // another goroutine refreshed while we waited
 		return tok, nil
 	}
+	fetched := t.c.now()
 	tok, exp, project, err := t.fetch(ctx)
 	if err != nil {
 		return "", err
 	}
+	margin := min(tokenRefreshMargin, exp.Sub(fetched)/4)
 	t.mu.Lock()
-	t.token, t.expires, t.project = tok, exp, project
+	t.token, t.project = tok, project
+	t.refreshAt = exp.Add(-margin)
 	t.refreshes++
 	t.mu.Unlock()
 	return tok, nil

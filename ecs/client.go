@@ -223,6 +223,11 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 			if _, static := c.auth.(*staticTokenAuth); static && resp.StatusCode == http.StatusUnauthorized && !r.noAuth {
 				return nil, &TokenRejectedError{Err: apiErr}
 			}
+			if _, signed := c.auth.(*akskAuth); signed && resp.StatusCode == http.StatusUnauthorized && !r.noAuth {
+				if skew, ok := clockSkew(req, resp); ok && (skew > clockSkewThreshold || skew < -clockSkewThreshold) {
+					return nil, &ClockSkewError{Err: apiErr, Skew: skew}
+				}
+			}
 			if attempt < c.retry.MaxAttempts {
 				switch Classify(apiErr) {
 				case Throttled:

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Error is an error answer of the API, whatever shape its body had. The
@@ -251,4 +252,47 @@ func IsTransient(err error) bool { return Classify(err) == Transient }
 func IsNotFound(err error) bool {
 	var ae *Error
 	return errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound
+}
+
+// ClockSkewError is a 401 to an AK/SK-signed call whose signing time (this
+// machine's clock, X-Sdk-Date) is far from the cloud's time (the answer's
+// Date header). A signature is only accepted within a window around the
+// cloud's time (15 minutes on the simulator; 3.2 names no figure), so the
+// cause is almost always the clock, which the message says.
+type ClockSkewError struct {
+	Err *Error
+	// Skew is the cloud's time minus this machine's at signing: positive
+	// when this machine's clock is behind.
+	Skew time.Duration
+}
+
+func (e *ClockSkewError) Error() string {
+	d, dir := e.Skew, "behind"
+	if d < 0 {
+		d, dir = -d, "ahead of"
+	}
+	return fmt.Sprintf("%s; this machine's clock is %s %s the cloud's (by the answer's Date header), and AK/SK signatures are refused when the clocks differ by more than the cloud's window: set this machine's clock right (NTP)",
+		e.Err.Error(), d.Round(time.Second), dir)
+}
+
+// Unwrap returns the cloud's answer.
+func (e *ClockSkewError) Unwrap() error { return e.Err }
+
+// clockSkewThreshold is the difference from which a refused signature is
+// put down to the clock: well above network delay and the Date header's
+// one-second resolution, well below any signature window.
+const clockSkewThreshold = 5 * time.Minute
+
+// clockSkew returns the cloud's time minus the signing time of req, when
+// both are known.
+func clockSkew(req *http.Request, resp *http.Response) (time.Duration, bool) {
+	signed, err := time.Parse("20060102T150405Z", req.Header.Get("X-Sdk-Date"))
+	if err != nil {
+		return 0, false
+	}
+	cloud, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil {
+		return 0, false
+	}
+	return cloud.Sub(signed), true
 }

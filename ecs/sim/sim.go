@@ -91,6 +91,10 @@ const maxHeaderBytes = 64 << 10
 // plain text or HTML (a redirect for a non-canonical path, 405 for a
 // wrong method) in the gateway's documented shape, then dispatches.
 func (s *Sim) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	// The Date of every answer is the simulator's clock, the one AK/SK
+	// signatures are checked against, so a client can tell how far its
+	// own clock is off (ecs.ClockSkewError).
+	w.Header().Set("Date", s.clock.Now().UTC().Format(http.TimeFormat))
 	var e *APIError
 	switch {
 	case headerSize(r) > maxHeaderBytes:
