@@ -119,13 +119,10 @@ func orUnknown(s string) string {
 }
 
 // comment encodes the holder as the public key's comment: key=value words,
-// the values query-escaped (no spaces), the whole well under the 1024
-// bytes the reference recommends for a public key.
+// the values query-escaped (no spaces), the whole key under the 1024 bytes
+// the reference recommends for a public key (a long directory is cut).
 func (h LockHolder) comment() string {
-	dir := h.Dir
-	if len(dir) > 300 {
-		dir = "…" + dir[len(dir)-300:]
-	}
+	dir := shortDir(h.Dir)
 	kv := []struct{ k, v string }{
 		{"v", "1"}, {"fleet", h.Fleet}, {"run", h.Run}, {"holder", h.User}, {"pid", strconv.Itoa(h.PID)},
 		{"cmd", h.Command}, {"dir", dir}, {"machine", h.Machine}, {"pstart", h.PStart},
@@ -140,6 +137,15 @@ func (h LockHolder) comment() string {
 		}
 	}
 	return b.String()
+}
+
+// shortDir is a directory as a lock records it: a long one is cut to its
+// last 120 bytes (the end names it best).
+func shortDir(dir string) string {
+	if len(dir) > 120 {
+		return "..." + dir[len(dir)-120:]
+	}
+	return dir
 }
 
 // parseLockKey reads a lock keypair's public key: its key blob (what
@@ -451,7 +457,7 @@ func (a *acquirer) try(ctx context.Context) (*Lock, *LockHeldError, error) {
 		switch {
 		case a.now().After(h.Expires.Add(lockGuard(h.TTL()))):
 			why = "it expired at " + h.Expires.UTC().Format(time.RFC3339)
-		case a.sameProcessSpace(h) && h.Dir == a.o.Dir && processGone(h.PID, h.PStart):
+		case a.sameProcessSpace(h) && h.Dir == shortDir(a.o.Dir) && processGone(h.PID, h.PStart):
 			why = fmt.Sprintf("its process %d is no longer running on this machine, and this run resumes its journal", h.PID)
 		}
 		if why == "" {

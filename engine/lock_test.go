@@ -297,8 +297,18 @@ func TestLockOfADeadProcess(t *testing.T) {
 	if !strings.Contains(why, "no longer running") {
 		t.Errorf("broke it because %q", why)
 	}
+	if err := l.Release(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A directory longer than a lock records is still recognized.
+	long := "/srv/" + strings.Repeat("deep/", 40) + "web"
+	h.Dir, h.Run = long, "killed-deep"
+	staleLock(t, c, h)
+	if l, err = AcquireLock(ctx, c, LockOptions{Fleet: "web", Command: "apply", Dir: long}); err != nil {
+		t.Fatalf("from the dead run's long directory: %v, want the lock taken over", err)
+	}
 	// A live holder (this process) in the same directory is never taken over.
-	_, err = AcquireLock(ctx, c, LockOptions{Fleet: "web", Command: "apply", Dir: "/srv/fleets/web"})
+	_, err = AcquireLock(ctx, c, LockOptions{Fleet: "web", Command: "apply", Dir: long})
 	if !errors.As(err, &held) || held.Holder.Run != l.Holder.Run || held.Gone {
 		t.Fatalf("a live holder in the same directory: %v, want it held", err)
 	}
@@ -489,5 +499,24 @@ func TestLockDeadBreakersTicket(t *testing.T) {
 		if kp.Name != plan.LockKeypairName("web") {
 			t.Errorf("keypair %s left after the lock was taken", kp.Name)
 		}
+	}
+}
+
+// The lock's public key stays under the 1024 bytes 5.30.2 recommends,
+// whatever the directory, and its comment reads back as written.
+func TestLockKeyShortAndReadable(t *testing.T) {
+	blob, err := newKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := Self("web", "apply", "/srv/"+strings.Repeat("a dir with spaces/", 40), "", time.Now(), time.Hour)
+	h.User = strings.Repeat("u", 32) + "@" + strings.Repeat("h", 63)
+	key := "ssh-ed25519 " + blob + " " + h.comment()
+	if len(key) > 1024 {
+		t.Errorf("the lock's key is %d bytes, more than 1024", len(key))
+	}
+	b, got, ok := parseLockKey(key)
+	if !ok || b != blob || got.Run != h.Run || got.User != h.User || got.PID != h.PID || !got.Expires.Equal(h.Expires) || !strings.HasSuffix(h.Dir, strings.TrimPrefix(got.Dir, "...")) {
+		t.Errorf("read back %+v (ok %v), wrote %+v", got, ok, h)
 	}
 }
