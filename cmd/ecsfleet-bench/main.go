@@ -87,6 +87,22 @@ func selection(only string) map[int]bool {
 
 // Run runs the selected scenarios (7 is the real provider).
 func (h *Harness) Run(ctx context.Context, sel map[int]bool, capacities []int, tfBin string) error {
+	tfDone := make(chan error, 1)
+	if sel[7] {
+		// The real provider runs in real time and mostly sleeps: beside the rest.
+		go func() { tfDone <- h.Terraform(ctx, tfBin) }()
+	} else {
+		tfDone <- nil
+	}
+	err := h.run(ctx, sel, capacities)
+	if tfErr := <-tfDone; err == nil {
+		err = tfErr
+	}
+	h.Rows = append(h.Rows, h.tfRows...)
+	return err
+}
+
+func (h *Harness) run(ctx context.Context, sel map[int]bool, capacities []int) error {
 	if sel[1] || sel[5] {
 		for i, c := range capacities {
 			if err := h.BringUp(ctx, c, sel[5] && i == 0); err != nil {
@@ -103,11 +119,6 @@ func (h *Harness) Run(ctx context.Context, sel map[int]bool, capacities []int, t
 			if err := s.fn(ctx); err != nil {
 				return err
 			}
-		}
-	}
-	if sel[7] {
-		if err := h.Terraform(ctx, tfBin); err != nil {
-			return err
 		}
 	}
 	return nil

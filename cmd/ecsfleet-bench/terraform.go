@@ -141,7 +141,7 @@ func (h *Harness) Terraform(ctx context.Context, dir string) error {
 		if st, err := os.Stat(p); err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
 			why := fmt.Sprintf("no executable %s (build it with `make e2e-terraform`)", p)
 			h.logf("terraform: skipped: %s", why)
-			h.Rows = append(h.Rows, &Row{Scenario: "7 real provider", Stats: &runStats{Tool: toolTerraform}, Skipped: why})
+			h.tfRows = append(h.tfRows, &Row{Scenario: "7 real provider", Stats: &runStats{Tool: toolTerraform}, Skipped: why})
 			return nil
 		}
 	}
@@ -178,12 +178,12 @@ func (h *Harness) Terraform(ctx context.Context, dir string) error {
 	}
 	if tfErr != nil {
 		h.logf("terraform: failed: %v", tfErr)
-		h.Rows = append(h.Rows, &Row{Scenario: "7 real provider", Stats: &runStats{Tool: toolTerraform}, Skipped: "failed: " + tfErr.Error()})
+		h.tfRows = append(h.tfRows, &Row{Scenario: "7 real provider", Stats: &runStats{Tool: toolTerraform}, Skipped: "failed: " + tfErr.Error()})
 		return nil
 	}
 	for i := range tfRows {
 		imiRows[i].Base = tfRows[i]
-		h.Rows = append(h.Rows, tfRows[i], imiRows[i])
+		h.tfRows = append(h.tfRows, tfRows[i], imiRows[i])
 	}
 	return nil
 }

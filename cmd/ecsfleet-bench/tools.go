@@ -75,7 +75,9 @@ func engineFor(b *benchCloud, f *spec.Fleet, dir string) *engine.Engine {
 	s := b.effScale()
 	d := engine.DefaultRates
 	m := modelFor(b)
-	return engine.New(engine.Options{Fleet: f, TimeScale: s, Dir: dir, Model: &m,
+	// RetryBase is real time in the engine (not divided by TimeScale): its
+	// default of 1 s is given here in cloud time.
+	return engine.New(engine.Options{Fleet: f, TimeScale: s, Dir: dir, Model: &m, RetryBase: time.Duration(float64(time.Second) / s),
 		Rates: engine.Rates{Reads: d.Reads * s, Writes: d.Writes * s, Polls: d.Polls * s}})
 }
 
