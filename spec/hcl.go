@@ -27,9 +27,9 @@ type hclDecoder struct {
 }
 
 func parseHCL(file string, src []byte, opts *LoadOptions, sink *diagSink) *rawFleet {
-	if p, ok := hclNesting(src, file); !ok {
+	if p, tooMany, ok := hclNesting(src, file); !ok {
 		sink.red.unparsed(file)
-		nestingError(sink, file, p)
+		nestingError(sink, file, p, tooMany)
 		return nil
 	}
 	d := &hclDecoder{file: file, sink: sink, src: src}
@@ -644,8 +644,8 @@ func (d *hclDecoder) secret(a *hclsyntax.Attribute) *rawSecret {
 
 // hclVarFile reads a --var-file in HCL syntax: NAME = "value" lines.
 func hclVarFile(path string, src []byte, vars map[string]string, sink *diagSink) bool {
-	if p, ok := hclNesting(src, path); !ok {
-		nestingError(sink, path, p)
+	if p, tooMany, ok := hclNesting(src, path); !ok {
+		nestingError(sink, path, p, tooMany)
 		return false
 	}
 	f, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
