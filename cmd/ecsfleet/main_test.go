@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"encoding/base64"
 	"errors"
 	"flag"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,7 +43,9 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
-		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"exitcode": cmdExitCode},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exitcode": cmdExitCode, "nosecret": cmdNoSecret,
+		},
 	})
 }
 
@@ -70,4 +75,46 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
 	}
+}
+
+// cmdNoSecret is the script command `nosecret [-except FILE]... SECRET...`:
+// it fails if any file under the script's work directory but the -except
+// ones (the inputs that hold the secrets) holds one of the SECRETs, as it
+// is or base64-encoded (the API takes user data and passwords in base64 in
+// places), and names the file: outputs copied there, saved plans,
+// journals, the simulator's state, private keys, metrics.
+func cmdNoSecret(ts *testscript.TestScript, neg bool, args []string) {
+	except := map[string]bool{}
+	for len(args) >= 2 && args[0] == "-except" {
+		except[ts.MkAbs(args[1])] = true
+		args = args[2:]
+	}
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: nosecret [-except FILE]... SECRET...")
+	}
+	var forms []string
+	for _, s := range args {
+		forms = append(forms, s, base64.StdEncoding.EncodeToString([]byte(s)))
+	}
+	files := 0
+	err := filepath.WalkDir(ts.Getenv("WORK"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || except[path] {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		files++
+		for _, f := range forms {
+			if bytes.Contains(data, []byte(f)) {
+				ts.Fatalf("%s holds a secret (%d bytes into the file)", path, bytes.Index(data, []byte(f)))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		ts.Fatalf("nosecret: %v", err)
+	}
+	ts.Logf("nosecret: %d files checked", files)
 }
