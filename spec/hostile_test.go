@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -88,6 +89,14 @@ func TestDevZero(t *testing.T) {
 	if _, err := ReadSource(zero); err == nil {
 		t.Fatal("ReadSource reads /dev/zero")
 	}
+	// A named pipe would block the open; a directory is no fleet either.
+	fifo := filepath.Join(dir, "pipe.yaml")
+	if syscall.Mkfifo(fifo, 0o600) == nil {
+		_, diags = Load(fifo, LoadOptions{})
+		wantError(t, diags, "cannot read the fleet file: not a regular file")
+	}
+	_, diags = Load(dir, LoadOptions{})
+	wantError(t, diags, "cannot read the fleet file: not a regular file")
 
 	good := filepath.Join(dir, "good.yaml")
 	if err := os.WriteFile(good, []byte(base), 0o600); err != nil {
