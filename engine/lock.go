@@ -542,8 +542,9 @@ func breakLock(ctx context.Context, c LockCloud, now func() time.Time, self Lock
 				return breakLost, fmt.Errorf("lock: reading break ticket %s: %w", tname, gerr)
 			}
 			_, th, ok := parseLockKey(kp.PublicKey)
-			if ok && now().After(th.Expires.Add(lockGuard(th.TTL()))) {
-				k++ // that breaker died while breaking: the next ticket
+			dead := ok && th.Machine != "" && th.Machine == self.Machine && th.Dir == shortDir(self.Dir) && processGone(th.PID, th.PStart)
+			if ok && (dead || now().After(th.Expires.Add(lockGuard(th.TTL())))) {
+				k++ // that breaker died while breaking (expired, or its process is gone): the next ticket
 				continue
 			}
 			return breakLost, nil

@@ -520,3 +520,39 @@ func TestLockKeyShortAndReadable(t *testing.T) {
 		t.Errorf("read back %+v (ok %v), wrote %+v", got, ok, h)
 	}
 }
+
+// A run killed while it was breaking a lock (its ticket made, the lock not
+// yet deleted) does not block the next run in its directory until the
+// ticket expires: its process is gone, so its ticket is passed over too.
+func TestLockBreakerKilledInTheSameDirectory(t *testing.T) {
+	hs := sim.NewTestServer(t)
+	c := lockClient(t, hs, nil)
+	ctx := context.Background()
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Skip("no 'true' to run:", err)
+	}
+	self := Self("web", "apply", "/srv/fleets/web", "", time.Now(), time.Hour)
+	if self.Machine == "" {
+		t.Skip("no /proc: a dead holder cannot be told")
+	}
+	// The first dead run's lock, and the ticket of a second run that died
+	// taking it over: both this directory's, both processes gone.
+	h := self
+	h.Run, h.PID, h.PStart = "killed", dead.Process.Pid, "1"
+	blob := staleLock(t, c, h)
+	tb, err := newKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	th := h
+	th.Run, th.Breaks = "killed-while-breaking", instance(blob)
+	if _, err := c.CreateKeypair(ctx, ticketName("web", instance(blob), 1), "ssh-ed25519 "+tb+" "+th.comment()); err != nil {
+		t.Fatal(err)
+	}
+	l, err := AcquireLock(ctx, c, LockOptions{Fleet: "web", Command: "apply", Dir: "/srv/fleets/web"})
+	if err != nil {
+		t.Fatalf("after a run killed while breaking: %v, want the lock taken over", err)
+	}
+	l.Release(ctx)
+}
