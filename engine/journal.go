@@ -138,7 +138,8 @@ const maxJournalLine = 4 << 20
 // ReadJournal reads every record of the journal at path; a missing file
 // has none. A torn last line (the process died while writing it) is
 // dropped: its call was not made yet, since the intent is written before
-// the call. Any other broken line is an error naming the line, and the
+// the call. (A torn line is the start of a record, {"...: a last line that
+// is anything else is corruption, not a torn write.) Any other broken line is an error naming the line, and the
 // file is left as it is for the operator to look at.
 func ReadJournal(path string) ([]Record, error) {
 	// A device or a named pipe is refused before it is opened: opening a
@@ -189,7 +190,7 @@ func parseJournal(path string, data []byte) ([]Record, error) {
 			err = errors.New("a record without a type")
 		}
 		if err != nil {
-			if n == len(lines)-1 {
+			if start := []byte(`{"`); n == len(lines)-1 && (bytes.HasPrefix(b, start) || bytes.HasPrefix(start, b)) {
 				break // the final write was torn: its call was never made
 			}
 			return nil, fmt.Errorf("journal %s:%d is corrupt (%v); it was left unchanged: move it aside to start afresh, after checking the fleet with 'ecsfleet plan'", path, n+1, err)

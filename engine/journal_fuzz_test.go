@@ -121,3 +121,20 @@ func TestJournalNotAFile(t *testing.T) {
 		}
 	}
 }
+
+// TestJournalGarbageIsNotTorn: a last line without a newline is taken for
+// a torn write only when it is the start of a record the engine writes
+// ({"...); a journal overwritten with anything else is corrupt, and is
+// kept, not emptied as a journal with nothing open would be.
+func TestJournalGarbageIsNotTorn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal-shop.ndjson")
+	for _, data := range []string{"\x00\x01binary junk", "hello", `{"type":"run"}` + "\n" + "PK\x03\x04"} {
+		if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := ReadJournal(path)
+		if err == nil || !strings.Contains(err.Error(), "is corrupt") {
+			t.Errorf("%q: err = %v, want it called corrupt", data, err)
+		}
+	}
+}
