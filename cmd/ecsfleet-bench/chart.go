@@ -60,7 +60,7 @@ func Chart(curves map[string][]float64, n int) string {
 		if len(c) > 0 {
 			label += fmt.Sprintf(": %d in %.0f s", len(c), c[len(c)-1])
 		}
-		ly := top + 18 + 18*i
+		ly := H - bottom - 44 + 18*i // bottom right: late and few, where no curve runs
 		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="3"/><text x="%d" y="%d">%s</text>`+"\n", W-right-300, ly, W-right-276, ly, col, W-right-270, ly+4, label)
 	}
 	b.WriteString("</svg>\n")

@@ -5,7 +5,7 @@
 // provider are built (.cache/e2e/bin, `make e2e-terraform`), the real
 // provider runs too, on a small fleet.
 //
-//	go run ./cmd/ecsfleet-bench [-short] [-seed 1] [-scale 400] [-svg docs/bench-bringup.svg]
+//	go run ./cmd/ecsfleet-bench [-short] [-seed 1] [-scale 250] [-svg docs/bench-bringup.svg]
 package main
 
 import (
@@ -23,7 +23,7 @@ import (
 func main() {
 	short := flag.Bool("short", false, "small fleets (the correctness run of `go test`)")
 	seed := flag.Int64("seed", 1, "the simulator's seed")
-	scale := flag.Float64("scale", 400, "how much faster than real time the cloud runs (job-bound scenarios 1, 3, 5, 6)")
+	scale := flag.Float64("scale", 250, "how much faster than real time the cloud runs (job-bound scenarios 1, 3, 5, 6)")
 	callScale := flag.Float64("call-scale", 50, "the time scale of the call-bound scenarios 2 and 4")
 	svg := flag.String("svg", "", "write scenario 1's chart (servers ACTIVE over cloud time) to this SVG file")
 	only := flag.String("only", "", "comma-separated scenario numbers to run (default all), e.g. 1,5")

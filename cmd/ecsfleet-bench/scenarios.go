@@ -164,6 +164,8 @@ type Harness struct {
 	// tfRows are the real provider's rows (its run goes on beside the
 	// other scenarios: it mostly sleeps, in real time).
 	tfRows []*Row
+	// noHistory: the scenario running needs no status history.
+	noHistory bool
 }
 
 func (h *Harness) logf(format string, args ...any) {
@@ -173,7 +175,7 @@ func (h *Harness) logf(format string, args ...any) {
 }
 
 func (h *Harness) cloud(scale float64, capacity int, faults sim.FaultConfig) (*benchCloud, error) {
-	return startCloud(cloudOptions{Seed: h.Seed, Scale: scale, Capacity: capacity, Latency: 200 * time.Millisecond, Faults: faults})
+	return startCloud(cloudOptions{Seed: h.Seed, Scale: scale, NoHistory: h.noHistory, Capacity: capacity, Latency: 200 * time.Millisecond, Faults: faults})
 }
 
 // setup brings a fleet up with ecsfleet, the clock warped (not measured).
@@ -445,6 +447,8 @@ func (h *Harness) Rolling(ctx context.Context) error {
 // Password is scenario 4: a password rotation across n servers.
 func (h *Harness) Password(ctx context.Context) error {
 	n := h.Sizes.Password
+	h.noHistory = true
+	defer func() { h.noHistory = false }()
 	before, err := loadFleet(passwordFleet(n, 1))
 	if err != nil {
 		return err
@@ -462,6 +466,8 @@ func (h *Harness) Password(ctx context.Context) error {
 // ways, then snapshot, plan and apply.
 func (h *Harness) Drift(ctx context.Context) error {
 	n := h.Sizes.Drift
+	h.noHistory = true
+	defer func() { h.noHistory = false }()
 	f, err := loadFleet(bigFleet(n))
 	if err != nil {
 		return err

@@ -180,6 +180,9 @@ func runEcsfleet1(ctx context.Context, b *benchCloud, f *spec.Fleet, destroy boo
 		return nil, 0, fmt.Errorf("plan: %w", err)
 	}
 	snapReads := b.counts().Reads
+	if os.Getenv("ECSFLEET_BENCH_STATS") != "" {
+		dumpStats(b, "ecsfleet plan")
+	}
 	if os.Getenv("ECSFLEET_BENCH_PLAN") != "" {
 		_ = plan.RenderText(os.Stderr, p, plan.TextOptions{})
 	}
