@@ -26,7 +26,8 @@ func hclNesting(src []byte, file string) (p hcl.Pos, tooMany, ok bool) {
 	// Each open bracket is a frame; ops counts the operators written in
 	// the frame's current item (since its last comma, newline or =).
 	type frame struct {
-		body bool // a block body or object: a newline ends an item
+		open hclsyntax.TokenType // the token that opened it
+		body bool                // a block body or object: a newline ends an item
 		ops  int
 	}
 	stack := []frame{{body: true}}
@@ -39,11 +40,11 @@ func hclNesting(src []byte, file string) (p hcl.Pos, tooMany, ok bool) {
 		top := &stack[len(stack)-1]
 		switch tok.Type {
 		case hclsyntax.TokenOBrace:
-			stack = append(stack, frame{body: true})
+			stack = append(stack, frame{open: tok.Type, body: true})
 			depth++
 		case hclsyntax.TokenOBrack, hclsyntax.TokenOParen, hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl,
 			hclsyntax.TokenOQuote, hclsyntax.TokenOHeredoc:
-			stack = append(stack, frame{})
+			stack = append(stack, frame{open: tok.Type})
 			depth++
 			if tok.Type == hclsyntax.TokenTemplateControl && i+1 < len(toks) && toks[i+1].Type == hclsyntax.TokenIdent {
 				switch string(toks[i+1].Bytes) {
@@ -59,7 +60,10 @@ func hclNesting(src []byte, file string) (p hcl.Pos, tooMany, ok bool) {
 			}
 		case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen, hclsyntax.TokenTemplateSeqEnd,
 			hclsyntax.TokenCQuote, hclsyntax.TokenCHeredoc:
-			if len(stack) > 1 {
+			// Only the closer of the innermost open frame closes it: a
+			// stray or mismatched one leaves the parser as deep as it was
+			// (it reports it and skips), so it leaves the count too.
+			if len(stack) > 1 && closes(tok.Type, top.open) {
 				depth -= 1 + top.ops
 				stack = stack[:len(stack)-1]
 			}
@@ -83,6 +87,25 @@ func hclNesting(src []byte, file string) (p hcl.Pos, tooMany, ok bool) {
 		}
 	}
 	return hcl.Pos{}, false, true
+}
+
+// closes reports whether closing token c ends a frame opened by o.
+func closes(c, o hclsyntax.TokenType) bool {
+	switch c {
+	case hclsyntax.TokenCBrace:
+		return o == hclsyntax.TokenOBrace
+	case hclsyntax.TokenCBrack:
+		return o == hclsyntax.TokenOBrack
+	case hclsyntax.TokenCParen:
+		return o == hclsyntax.TokenOParen
+	case hclsyntax.TokenTemplateSeqEnd:
+		return o == hclsyntax.TokenTemplateInterp || o == hclsyntax.TokenTemplateControl
+	case hclsyntax.TokenCQuote:
+		return o == hclsyntax.TokenOQuote
+	case hclsyntax.TokenCHeredoc:
+		return o == hclsyntax.TokenOHeredoc
+	}
+	return false
 }
 
 // maxHCLTokens bounds the tokens of an HCL file the parser is given: the

@@ -44,6 +44,7 @@ func TestResourceBombs(t *testing.T) {
 		"function calls":                {"x.hcl", "x = " + strings.Repeat("f(", 10_000) + "\n", "nested more than 64 levels"},
 		"blocks":                        {"x.hcl", strings.Repeat("a {\n", 10_000), "nested more than 64 levels"},
 		"big conditional chain":         {"x.hcl", "x = " + strings.Repeat("true ? 1 : ", 330_000) + "1\n", "fleet files are limited to 1048576 bytes (1 MiB)"},
+		"mismatched closers":            {"x.hcl", "x = " + strings.Repeat("[)", 100) + "\n", "nested more than 64 levels"},
 		"many tokens":                   {"x.hcl", "name = \"t\"\nx = [" + strings.Repeat("1,", 150_000) + "1]\n", "the file has more than 200000 tokens"},
 		"big yaml":                      {"x.yaml", "name: t\n" + strings.Repeat("# padding\n", 110_000), "fleet files are limited to 1048576 bytes (1 MiB)"},
 		"deep yaml flow":                {"x.yaml", "name: t\nservers: " + strings.Repeat("[", 100_000) + "\n", "exceeded max depth of 10000"},
