@@ -199,7 +199,11 @@ func runEcsfleet1(ctx context.Context, b *benchCloud, f *spec.Fleet, destroy boo
 		if o.Status != engine.StatusDone {
 			rs.Failed += max(len(o.Failures), 1)
 			if rs.Note == "" {
-				rs.Note = fmt.Sprintf("first failure: %s %s: %s %v %s", o.ID, o.Kind, o.Error, o.Failures, o.BlockedBy)
+				why := o.Error
+				if len(o.Failures) > 0 {
+					why = o.Failures[0].Reason
+				}
+				rs.Note = clip(fmt.Sprintf("first failure: %s %s: %s", o.ID, o.Kind, why), 110)
 			}
 		}
 	}
@@ -259,7 +263,7 @@ func runImitation(ctx context.Context, b *benchCloud, f *spec.Fleet, destroy boo
 		}
 		sort.Strings(keys)
 		if len(keys) > 0 && rs.Note == "" {
-			rs.Note = fmt.Sprintf("first failure: %s: %s", keys[0], res.Failed[keys[0]])
+			rs.Note = clip(fmt.Sprintf("first failure: %s: %s", keys[0], res.Failed[keys[0]]), 110)
 		}
 	}
 	if rs.Left, err = leftover(ctx, b, f, destroy); err != nil {
@@ -288,4 +292,11 @@ func historyOf(b *benchCloud, t0 time.Time) (int, []float64) {
 // ACTIVE, for servers that existed (a new server in BUILD is not down).
 func maxDown(h []sim.StatusChange) (int, time.Time) {
 	return sim.MaxConcurrent(h, func(st string) bool { return st != ecs.StatusActive && st != ecs.StatusBuild })
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }
