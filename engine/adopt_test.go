@@ -9,7 +9,8 @@ import (
 	"github.com/ecsfleet/ecsfleet/plan"
 )
 
-// A server made behind ecsfleet's back with a member's name is adopted:
+// A server made behind ecsfleet's back with a member's name, chosen by an
+// import, is adopted:
 // the run's result marks its change done when its tag and metadata calls
 // are, and the fleet has converged.
 func TestApplyAdoptsAnUnownedServer(t *testing.T) {
@@ -32,9 +33,12 @@ func TestApplyAdoptsAnUnownedServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if j, err := cl.c.WaitJob(ctx, jr.JobID, ecs.WaitOptions{Expected: time.Millisecond, MinInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond, Timeout: time.Minute}); err != nil || j.Status != ecs.JobSuccess {
+	j, err := cl.c.WaitJob(ctx, jr.JobID, ecs.WaitOptions{Expected: time.Millisecond, MinInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond, Timeout: time.Minute})
+	if err != nil || j.Status != ecs.JobSuccess {
 		t.Fatalf("create: %v %v", err, j)
 	}
+	// `ecsfleet import` chose it for the fleet (plan.ImportRecord).
+	cl.imported = map[string]string{j.ServerResults()[0].ServerID: "app"}
 	f := loadFleet(t, `
 name: legacy
 servers:

@@ -22,6 +22,8 @@ type cloud struct {
 	c   *ecs.Client
 	eng *Engine
 	dir string
+	// imported is what an import chose (plan.Options.Imported).
+	imported map[string]string
 
 	mu     sync.Mutex
 	events []Event
@@ -75,7 +77,7 @@ func loadExample(t testing.TB, name string) *spec.Fleet {
 
 func (cl *cloud) plan(t testing.TB, f *spec.Fleet) *plan.Plan {
 	t.Helper()
-	p, err := plan.Make(context.Background(), cl.c, f, plan.Options{FleetHash: "test"})
+	p, err := plan.Make(context.Background(), cl.c, f, plan.Options{FleetHash: "test", Imported: cl.imported})
 	if err != nil {
 		t.Fatalf("plan: %v", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -93,8 +94,11 @@ func (pr *process) run(t *testing.T, f *spec.Fleet, destroy bool) *Result {
 // the next process (which resumes from the journal) and at most one more
 // apply must leave the cloud equal to the fleet file: every member once,
 // no orphan, no owned server the file does not name, and the server that
-// is not the fleet's untouched. Bounded: a few hundred operations and a
-// few thousand calls per seed.
+// is not the fleet's untouched. The one thing allowed to stay is a shared
+// volume whose backend failed its delete: the cloud leaves it in
+// error_deleting, which 5.8.12 refuses to delete again, and the run says
+// so by name (stuckVolumes). Bounded: about a hundred operations and a
+// few hundred calls per seed.
 func TestSoak(t *testing.T) {
 	for _, seed := range []uint64{11, 12, 13} {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
@@ -125,13 +129,16 @@ func TestSoak(t *testing.T) {
 				runs := 0
 				for runs < 2 && (res == nil || !res.OK()) {
 					if res != nil {
+						if stuckVolumes(res) {
+							break
+						}
 						cl.onlyCloudFailures(t, res)
 					}
 					res = cl.start(t, st.f.Name, 0).run(t, st.f, st.destroy)
 					runs++
 					ops += res.Counts.Total
 				}
-				if !res.OK() {
+				if !res.OK() && !stuckVolumes(res) {
 					t.Fatalf("%s: not converged after the killed run and %d more", st.what, runs)
 				}
 				if st.destroy {
@@ -168,4 +175,22 @@ func (cl *cloud) checkDestroyed(t *testing.T, fleet string, by ecs.Server) {
 	if !saw {
 		t.Fatal("the bystander was deleted")
 	}
+}
+
+// stuckVolumes reports whether all a run left undone is the delete of a
+// volume the cloud left in error_deleting after its backend failed an
+// earlier delete (an injected sub-job failure): 5.8.12 refuses to delete
+// such a volume again, so no client can; the run says so, by name.
+func stuckVolumes(res *Result) bool {
+	stuck := false
+	for _, o := range res.Ops {
+		switch {
+		case o.Status == StatusDone:
+		case o.Kind == plan.OpDeleteVolume && o.Status == StatusFailed && strings.Contains(o.Error, "error_deleting"):
+			stuck = true
+		default:
+			return false
+		}
+	}
+	return stuck
 }

@@ -19,11 +19,16 @@ import (
 // member never reads them) and a server with exactly the member's name is
 // looked for:
 //
-//   - one with no ownership tag at all: the member is adopted (Action
-//     Adopt, `?`) instead of created: one add_tags call gives it the
-//     fleet's two tags, one metadata call ecsfleet's bookkeeping (the create
-//     descriptor, from the file: what the server got at create is taken on
-//     trust, user data included). Apply does it only with --adopt.
+//   - one with no ownership tag at all, which `ecsfleet import` listed for
+//     this fleet under this member's name (Options.Imported): the member
+//     is adopted (Action Adopt, `?`) instead of created: one add_tags call
+//     gives it the fleet's two tags, one metadata call ecsfleet's
+//     bookkeeping (the create descriptor, from the file: what the server
+//     got at create is taken on trust, user data included). Apply does it
+//     only with --adopt.
+//   - one with no ownership tag that no import listed: a Problem. ecsfleet
+//     changes no server without its mark unless an import chose it, and
+//     creating the member beside it would double the server.
 //     What can change in place (flavor, image, tags, metadata, NICs, group,
 //     power, description) is left to the next plan, which sees an owned
 //     server; what cannot (AZ, primary subnet, keypair, root and data
@@ -76,8 +81,12 @@ func (pl *planner) adoptMissing(ctx context.Context, r Reader) error {
 				}
 			}
 			switch {
-			case len(unowned) == 1:
+			case len(unowned) == 1 && pl.imported[unowned[0].ID] == m.name:
 				pl.adopt(d, ds, m, unowned[0], subnets, vols)
+			case len(unowned) == 1:
+				pl.probs.add(s.Pos, fmt.Sprintf("take it over with 'ecsfleet import --name %s --name-prefix %s --out FILE' (then apply --adopt), or rename or delete it", pl.f.Name, m.name),
+					"server set %q: server %s (%s) has the member's name but not the fleet's mark, and no 'ecsfleet import' chose it; ecsfleet changes no server without its mark",
+					s.Name, m.name, unowned[0].ID)
 			case len(unowned) > 1:
 				ids := make([]string, len(unowned))
 				for i, srv := range unowned {

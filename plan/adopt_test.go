@@ -30,7 +30,17 @@ servers:
 func TestAdoptUnownedServers(t *testing.T) {
 	cl := newCloud(t)
 	lookalikes(t, cl, "web", 3, "")
+	cl.importAll(t)
 	f := loadFleet(t, "fleet.yaml", legacyFleet)
+	// No import chose them: the plan is refused, naming each server, and
+	// nothing is created beside them.
+	_, err := Make(context.Background(), cl.c, f, Options{})
+	for _, want := range []string{"server web-0001 (", "server web-0003 (", "no 'ecsfleet import' chose it", "ecsfleet import --name legacy --name-prefix web-0002"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("plan without an import: %v; want it to say %q", err, want)
+		}
+	}
+	cl.importAll(t)
 	p := cl.plan(t, f)
 	if p.Summary.Adopt != 3 || p.Summary.Add != 0 || p.Summary.Change != 0 || p.Summary.Destroy != 0 || p.Summary.Replace != 0 {
 		t.Fatalf("summary %+v, want 3 to adopt and nothing else", p.Summary)
@@ -111,6 +121,7 @@ func TestAdoptReadsOnlyForMissingMembers(t *testing.T) {
 func TestAdoptLeavesInPlaceChangesForLater(t *testing.T) {
 	cl := newCloud(t)
 	lookalikes(t, cl, "web", 3, "")
+	cl.importAll(t)
 	f := loadFleet(t, "fleet.yaml", strings.Replace(legacyFleet, "flavor: s6.small.1", "flavor: c6.large.2\n    tags: {role: web}", 1))
 	p := cl.plan(t, f)
 	if p.Summary.Adopt != 3 || len(p.Ops) != 6 {
@@ -131,8 +142,9 @@ func TestAdoptAmbiguousName(t *testing.T) {
 	cl := newCloud(t)
 	a := lookalikes(t, cl, "web", 3, "")
 	b := lookalikes(t, cl, "web", 2, "")
+	cl.importAll(t)
 	f := loadFleet(t, "fleet.yaml", legacyFleet)
-	_, err := Make(context.Background(), cl.c, f, Options{})
+	_, err := Make(context.Background(), cl.c, f, Options{Imported: cl.imported})
 	var probs Problems
 	if !errors.As(err, &probs) || len(probs) != 2 {
 		t.Fatalf("err = %v, want two problems (web-0001, web-0002)", err)
@@ -164,12 +176,13 @@ func TestAdoptTemplateMismatch(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cl := newCloud(t)
 			lookalikes(t, cl, "web", 1, "")
+			cl.importAll(t)
 			src := strings.Replace(legacyFleet, tc.from, tc.to, 1)
 			if tc.name == "keypair" {
 				src += "keypairs:\n  - name: k\n    public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO/6+WwPZ+wTUkjbbGm/fN6Yd7YgcTSuC43Jo4ci2iPC test\n"
 			}
 			f := loadFleet(t, "fleet.yaml", strings.Replace(src, "count: 3", "count: 1", 1))
-			_, err := Make(context.Background(), cl.c, f, Options{})
+			_, err := Make(context.Background(), cl.c, f, Options{Imported: cl.imported})
 			var probs Problems
 			if !errors.As(err, &probs) || len(probs) != 1 {
 				t.Fatalf("err = %v, want one problem", err)
@@ -188,6 +201,7 @@ func TestAdoptStale(t *testing.T) {
 	ctx := context.Background()
 	cl := newCloud(t)
 	ids := lookalikes(t, cl, "web", 3, "")
+	cl.importAll(t)
 	f := loadFleet(t, "fleet.yaml", legacyFleet)
 	p := cl.plan(t, f)
 	fresh := func() *Snapshot {

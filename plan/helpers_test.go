@@ -16,6 +16,8 @@ import (
 type cloud struct {
 	hs *sim.HTTPServer
 	c  *ecs.Client
+	// imported is what an import chose (Options.Imported; importAll).
+	imported map[string]string
 }
 
 func newCloud(t testing.TB, opts ...func(*sim.Config)) *cloud {
@@ -47,7 +49,7 @@ func loadFleet(t testing.TB, name, src string) *spec.Fleet {
 
 func (cl *cloud) plan(t testing.TB, f *spec.Fleet) *Plan {
 	t.Helper()
-	p, err := Make(context.Background(), cl.c, f, Options{Now: fixedNow, FleetHash: "test"})
+	p, err := Make(context.Background(), cl.c, f, Options{Now: fixedNow, FleetHash: "test", Imported: cl.imported})
 	if err != nil {
 		t.Fatalf("plan: %v", err)
 	}
@@ -231,4 +233,22 @@ func createRequest(f *spec.Fleet, a *CreateArgs, objIDs map[string]string) *ecs.
 		cs.AdminPass = pw
 	}
 	return &ecs.CreateServersRequest{Server: cs}
+}
+
+// importAll records every server without a fleet's mark as chosen by an
+// import (under its own name), as `ecsfleet import` would for the tests
+// that adopt.
+func (cl *cloud) importAll(t testing.TB) map[string]string {
+	t.Helper()
+	all, err := cl.c.ListServersDetailAll(context.Background(), ecs.ListServersOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl.imported = map[string]string{}
+	for i := range all {
+		if _, owned := ownerOf(&all[i]); !owned {
+			cl.imported[all[i].ID] = all[i].Name
+		}
+	}
+	return cl.imported
 }

@@ -138,6 +138,12 @@ func TestImportGroupsServersIntoSets(t *testing.T) {
 	if diags.HasErrors() || len(diags) > 0 {
 		t.Fatalf("the file does not validate: %v\n%s", diags, y)
 	}
+	// What the import chose, and nothing else, may be adopted.
+	rec := im.Record()
+	if rec.Fleet != "legacy" || len(rec.Servers) != 7 {
+		t.Fatalf("record %+v, want the 7 imported servers", rec)
+	}
+	cl.imported = rec.Servers
 	p := cl.plan(t, f)
 	if p.Summary.Adopt != 9 || p.Summary.Add+p.Summary.Change+p.Summary.Destroy+p.Summary.Replace != 0 {
 		t.Fatalf("summary %+v: want 7 servers, a keypair and a group to adopt, nothing else", p.Summary)

@@ -23,6 +23,11 @@ type Options struct {
 	// Destroy says f is ForDestroy's fleet: the reasons say "destroy"
 	// rather than "not in the fleet file".
 	Destroy bool
+	// Imported are the servers `ecsfleet import` listed for this fleet
+	// (server id -> member name; ImportRecord). Only they may be adopted:
+	// ecsfleet changes no server without its mark unless an import chose
+	// it, whatever the file or the flags say. Nil: none.
+	Imported map[string]string
 }
 
 // Make reads the live cloud and computes the plan that makes it match f.
@@ -39,9 +44,10 @@ func Make(ctx context.Context, r Reader, f *spec.Fleet, o Options) (*Plan, error
 
 // planner holds one planning run.
 type planner struct {
-	f       *spec.Fleet
-	destroy bool
-	snap    *Snapshot
+	f        *spec.Fleet
+	destroy  bool
+	imported map[string]string // Options.Imported
+	snap     *Snapshot
 	// servers are the snapshot's owned servers, converted once, in the
 	// snapshot's order (by id); live finds them by id.
 	servers []*liveServer
@@ -58,7 +64,7 @@ type planner struct {
 }
 
 func makeFrom(ctx context.Context, r Reader, f *spec.Fleet, snap *Snapshot, o Options) (*Plan, error) {
-	pl := &planner{f: f, destroy: o.Destroy, snap: snap, sets: map[string]*desiredSet{}, members: map[string][]*memberChange{}}
+	pl := &planner{f: f, destroy: o.Destroy, imported: o.Imported, snap: snap, sets: map[string]*desiredSet{}, members: map[string][]*memberChange{}}
 	res := &resolver{f: f, snap: snap, probs: &pl.probs}
 	for i := range f.Servers {
 		s := &f.Servers[i]

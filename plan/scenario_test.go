@@ -182,6 +182,7 @@ func TestScenarios(t *testing.T) {
 				t.Fatal(err)
 			}
 			lookalikes(t, cl, "web", 2, "shop-key")
+			cl.importAll(t)
 		}, after: baseFleet, check: func(t *testing.T, p *Plan) {
 			if p.Summary.Destroy != 0 || p.Summary.Change != 0 || p.Summary.Add != 3 || p.Summary.Adopt != 3 {
 				t.Errorf("want web-0001, web-0002 and the keypair adopted, the rest added: %+v", p.Summary)

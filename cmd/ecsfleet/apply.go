@@ -269,7 +269,7 @@ func open(cmd string, fleet *spec.Fleet, cf cloudFlags, rf runFlags, io stdio) (
 		s.close()
 		return nil, false
 	}
-	s.jrnl, err = engine.OpenJournal(engine.JournalPath(".ecsfleet", fleet.Name))
+	s.jrnl, err = engine.OpenJournal(engine.JournalPath(stateDir, fleet.Name))
 	if err != nil {
 		fmt.Fprintf(io.err, "ecsfleet %s: %v\n", cmd, err)
 		s.close()
@@ -375,7 +375,11 @@ func execute(cmd string, ff fleetFlags, rf runFlags, io stdio, destroy bool) int
 	if project == "" {
 		project = s.cloud.client.ProjectID()
 	}
-	p, err := plan.Make(s.ctx, s.cloud.client, target, plan.Options{FleetHash: hex.EncodeToString(sum[:]), Project: project, Destroy: destroy})
+	imported, ok := importedServers(cmd, fleet.Name, io)
+	if !ok {
+		return exitError
+	}
+	p, err := plan.Make(s.ctx, s.cloud.client, target, plan.Options{FleetHash: hex.EncodeToString(sum[:]), Project: project, Destroy: destroy, Imported: imported})
 	if err != nil {
 		var probs plan.Problems
 		switch {

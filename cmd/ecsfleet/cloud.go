@@ -23,7 +23,7 @@ import (
 
 // simStateFile is where the embedded simulator keeps its cloud, relative to
 // the working directory, so plan → apply → plan sees one cloud.
-var simStateFile = filepath.Join(".ecsfleet", "sim-state.json")
+var simStateFile = filepath.Join(stateDir, "sim-state.json")
 
 // simTimeScale runs the embedded simulator's jobs 100 times faster than
 // the documented durations: a 60 s create takes 0.6 s, so the quickstart

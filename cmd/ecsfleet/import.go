@@ -38,7 +38,11 @@ Not imported: admin passwords (the API never shows them), user data (it
 may hold secrets; servers whose user data the API shows are named), fixed
 IP addresses (new members get theirs from the cloud).
 
-Then review the file and take the servers over:
+The servers chosen are recorded in .ecsfleet/imported-FLEET.json: a
+server without the fleet's mark can be taken over only if an import chose
+it (neither the fleet file nor a flag can make ecsfleet change a server it
+does not own), so run plan and apply from this directory. Then review the
+file and take the servers over:
   ecsfleet plan -f FILE.yaml             # the servers show as '?': to adopt
   ecsfleet apply -f FILE.yaml --adopt    # gives them the fleet's tags, nothing else
 Apply without --adopt refuses. What differs and can change in place (after
@@ -141,6 +145,12 @@ func runImport(args []string, io stdio) int {
 	if err == nil {
 		err = writeNew(*out, y)
 	}
+	record := plan.ImportRecordPath(stateDir, im.Fleet)
+	if err == nil {
+		if err = plan.WriteImportRecord(record, im.Record()); err != nil {
+			err = fmt.Errorf("%s was written, but the record of the servers it takes over was not: %w (run the import again with another --out)", *out, err)
+		}
+	}
 	if err != nil {
 		fmt.Fprintf(io.err, "ecsfleet import: %v\n", err)
 		return exitError
@@ -159,6 +169,7 @@ func runImport(args []string, io stdio) int {
 	fmt.Fprintf(io.err, "Imported %d %s into %d %s of fleet %s (%s)%s; wrote %s.\n",
 		im.Servers(), plural(im.Servers(), "server", "servers"), len(im.Sets), plural(len(im.Sets), "server set", "server sets"), im.Fleet,
 		strings.Join(sets, ", "), skippedNote(len(im.Skipped)), *out)
+	fmt.Fprintf(io.err, "Recorded them in %s: only the servers an import chose can be adopted, from this directory.\n", record)
 	fmt.Fprintf(io.err, "Review it, then: ecsfleet plan -f %s; ecsfleet apply -f %s --adopt\n", *out, *out)
 	return exitOK
 }
@@ -230,4 +241,19 @@ func writeNew(path string, b []byte) error {
 		return err
 	}
 	return nil
+}
+
+// stateDir is the working directory's ecsfleet state: the journal, the
+// embedded simulator's state, the lock's holder file, import records.
+const stateDir = ".ecsfleet"
+
+// importedServers reads the servers `ecsfleet import` chose for fleet
+// (plan.Options.Imported); a broken record is reported and is false.
+func importedServers(cmd, fleet string, io stdio) (map[string]string, bool) {
+	m, err := plan.ReadImportRecord(plan.ImportRecordPath(stateDir, fleet))
+	if err != nil {
+		fmt.Fprintf(io.err, "ecsfleet %s: %v\n", cmd, err)
+		return nil, false
+	}
+	return m, true
 }

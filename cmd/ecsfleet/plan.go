@@ -238,8 +238,12 @@ func makePlan(ctx context.Context, cmd string, ff fleetFlags, io stdio) (p *plan
 	if project == "" {
 		project = c.client.ProjectID()
 	}
+	imported, ok := importedServers(cmd, fleet.Name, io)
+	if !ok {
+		return nil, false
+	}
 	sum := sha256.Sum256(src)
-	p, err = plan.Make(ctx, c.client, fleet, plan.Options{FleetHash: hex.EncodeToString(sum[:]), Project: project})
+	p, err = plan.Make(ctx, c.client, fleet, plan.Options{FleetHash: hex.EncodeToString(sum[:]), Project: project, Imported: imported})
 	if err != nil {
 		var probs plan.Problems
 		switch {
