@@ -678,10 +678,11 @@ func (im *Imported) header() string {
 	}
 	lines := []string{
 		fmt.Sprintf("Fleet %s, written by '%s' on %s:", im.Fleet, cmd, now().UTC().Format(time.RFC3339)),
-		fmt.Sprintf("%d servers that carried no ecsfleet mark, in %d server sets (servers with the same", im.Servers(), len(im.Sets)),
+		fmt.Sprintf("%s that carried no ecsfleet mark, in %s (servers with the same", plural(im.Servers(), "server", "servers"), plural(len(im.Sets), "server set", "server sets")),
 		"template; NAME-0001..NAME-000N make a set NAME of count N, any other server a set of one).",
 		"",
-		"The servers are not the fleet's yet. Review this file, then:",
+		"The servers are not the fleet's yet. The import recorded them in .ecsfleet/ of the",
+		"directory it ran in: only there can they be taken over. Review this file, then:",
 		fmt.Sprintf("  ecsfleet plan -f %s            shows them as '?', to adopt", file),
 		fmt.Sprintf("  ecsfleet apply -f %s --adopt   gives them the fleet's tags, nothing else", file),
 		"What can change in place and differs later (e.g. after you edit this file) is",
