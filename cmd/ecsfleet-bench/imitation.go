@@ -15,25 +15,29 @@ import (
 
 // The imitation baseline executes a plan the way the Terraform HCS
 // provider (v2.3.x, the HCS 8.3.0 line) drives the API, resource by
-// resource (docs/benchmarks.md, "The baseline"):
+// resource (docs/benchmarks.md, "The tools as run"):
 //
-//   - one server per create call (no count); one call per server for a
-//     rename, a resize, a password reset, a tag or metadata change; NIC and
-//     volume attachments one at a time;
-//   - after each create or resize a fixed sleep (ImitationPolicy.JobDelay),
-//     then a poll of that server's job every JobPoll; a delete, a stop or a
-//     start polls the server itself the same way until it is gone or at
-//     rest;
-//   - after a create, the resource is read back (ReadAfterCreate calls);
+//   - one server per create call (no count, tags in the body); one call
+//     per server for a rename, a resize, a password reset, a tag or
+//     metadata change; NIC and volume attachments one at a time;
+//   - after each create or resize job: a fixed sleep (JobDelay), a poll of
+//     that server's job every JobPoll, then SettleCreate; a delete polls
+//     its job, then the server until it is gone, then SettleDelete;
+//   - a resize is one call with mode withStopServer (the plan's stop and
+//     start around it are skipped);
+//   - every server created or changed is read back once at the end of its
+//     chain (its detail, NICs, volumes, image; subnets after a create);
 //   - at most Parallelism operations in flight (-parallelism=10);
 //   - a 429 sleeps 1, 2, 4, 8, 16 minutes (max_retries 5); a 5xx is not
-//     retried: the resource fails;
-//   - a refresh reads each existing server (detail, NICs, volumes) one by
-//     one before anything is applied.
+//     retried: the resource fails, and what depends on it;
+//   - a refresh reads each existing server one by one before anything is
+//     applied.
 //
 // All its sleeps are cloud time: divided by the simulator's time scale.
 // It plans nothing: it executes the plan ecsfleet's planner made from the
-// same fleet file and the same cloud, so only the execution differs.
+// same fleet file and the same cloud, so only the execution differs. The
+// constants were matched against the real provider's calls on the same
+// simulator (terraform.go).
 type ImitationPolicy struct {
 	Parallelism int
 	JobDelay    time.Duration
@@ -45,8 +49,8 @@ type ImitationPolicy struct {
 	SettleDelete time.Duration
 }
 
-// DefaultImitation is the provider's behaviour as the issue and the
-// provider's source describe it.
+// DefaultImitation is the provider's behaviour as issue 10 describes it,
+// checked against the real provider's calls and times on the simulator.
 var DefaultImitation = ImitationPolicy{
 	Parallelism:  10,
 	JobDelay:     5 * time.Second,

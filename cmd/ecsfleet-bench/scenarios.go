@@ -128,7 +128,7 @@ type Sizes struct {
 }
 
 var fullSizes = Sizes{BringUp: 1000, Drift: 10000, DriftImitation: 2000, Rolling: 300, Password: 1000, Terraform: 10, DriftDeleted: 10}
-var shortSizes = Sizes{BringUp: 24, Drift: 200, Rolling: 20, Password: 20, Terraform: 3, DriftDeleted: 2}
+var shortSizes = Sizes{BringUp: 24, Drift: 100, Rolling: 20, Password: 20, Terraform: 3, DriftDeleted: 2}
 
 // Row is one line of the table.
 type Row struct {

@@ -150,11 +150,6 @@ func cpuTime() time.Duration {
 // runEcsfleet is one `ecsfleet apply` (or destroy): the snapshot and plan,
 // then the engine, from the first call to the end of the run.
 func runEcsfleet(ctx context.Context, b *benchCloud, f *spec.Fleet, destroy bool) (*runStats, float64, error) {
-	rs, bound, err := runEcsfleet1(ctx, b, f, destroy)
-	return rs, bound, err
-}
-
-func runEcsfleet1(ctx context.Context, b *benchCloud, f *spec.Fleet, destroy bool) (*runStats, float64, error) {
 	dir, err := os.MkdirTemp("", "ecsfleet-bench-")
 	if err != nil {
 		return nil, 0, err
