@@ -108,6 +108,31 @@ func TestReadCalls10k(t *testing.T) {
 	if p.Summary.Change != 100 || countOps(p, OpDeleteTags) != 100 {
 		t.Fatalf("want 100 servers changed by 100 tag calls, got %s %v", p.Summary, p.CallsByKind())
 	}
+
+	// 10 deleted out of band: the members are missing, so the plan also
+	// looks for servers with their names that are not the fleet's, which
+	// is one more read (5.2.5 not-tags), not another pass over the fleet
+	// (10 pages); and it reads the catalogue the creates are checked
+	// against (flavors, images, AZs, VPCs, subnets, security groups,
+	// quotas): 10 pages + 1 + 10.
+	ids := make([]ecs.IDRef, 10)
+	for i, s := range all[100:110] {
+		ids[i] = ecs.IDRef{ID: s.ID}
+	}
+	jr, err := cl.c.DeleteServers(context.Background(), &ecs.DeleteServersRequest{Servers: ids})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.c.WaitJob(context.Background(), jr.JobID, fastWait); err != nil {
+		t.Fatal(err)
+	}
+	cl.hs.Sim.ResetStats()
+	p = cl.plan(t, f)
+	reads = totalCalls(cl.hs.Sim)
+	t.Logf("read calls for 10,000 servers with 10 missing: %d", reads)
+	if reads > 21 || reads != p.Summary.Calls.Read || p.Summary.Add != 10 {
+		t.Fatalf("read calls with 10 missing = %d (plan says %d), want at most 21; %s", reads, p.Summary.Calls.Read, p.Summary)
+	}
 }
 
 // TestBatchFarmBringUpCalls: the batch-farm example is one create call per

@@ -160,7 +160,7 @@ func Import(ctx context.Context, r Reader, o ImportOptions) (*Imported, error) {
 	none := func(string) {}
 	g.Go(func() error {
 		var err error
-		c.servers, err = readServers(gctx, r, "", "servers", "the project's servers", none)
+		c.servers, err = readServers(gctx, r, serverFilter{}, "servers", "the project's servers", none)
 		return err
 	})
 	read := func(what string, f func() error) {

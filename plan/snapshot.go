@@ -89,7 +89,7 @@ func ReadSnapshot(ctx context.Context, r Reader, f *spec.Fleet) (*Snapshot, erro
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(readBound)
 	g.Go(func() error {
-		servers, err := readServers(ctx, r, OwnerFilter(f.Name), "servers", "the fleet's servers", s.count)
+		servers, err := readServers(ctx, r, serverFilter{tags: OwnerFilter(f.Name)}, "servers", "the fleet's servers", s.count)
 		s.Servers = servers
 		return err
 	})
@@ -155,14 +155,18 @@ func ReadSnapshotFor(ctx context.Context, r Reader, f *spec.Fleet, saved *Plan) 
 	return s, nil
 }
 
-// readOthers reads the project's servers without the ownership filter
-// (one list call per 1,000) and keeps those that do not carry fleet's mark.
+// readOthers reads the project's servers that do not carry the fleet's
+// mark (5.2.5's not-tags; one list call per 1,000 of them, so a project
+// that holds only the fleet costs one call however big the fleet).
 // Once per snapshot.
 func (s *Snapshot) readOthers(ctx context.Context, r Reader, fleet string) error {
 	if s.OthersRead {
 		return nil
 	}
-	all, err := readServers(ctx, r, "", "project_servers", "the project's servers", s.count)
+	// Only the servers that are not the fleet's: the fleet's were read
+	// already. A cloud that ignored not-tags would send them too, and the
+	// owner check below drops them (the cost is the pages).
+	all, err := readServers(ctx, r, serverFilter{notTags: OwnerFilter(fleet)}, "project_servers", "the project's servers", s.count)
 	if err != nil {
 		return err
 	}
@@ -182,18 +186,21 @@ func ownerOf(srv *ecs.Server) (string, bool) {
 	return v, ok
 }
 
-// readServers pages through 5.2.5 with the ownership filter (none when
-// owner is ""); label counts the calls in Snapshot.Reads, what names the
-// list in errors. The API pages
+// serverFilter is 5.2.5's tag filters of a listing: tags (every item
+// present) and not-tags (none present); "" for none.
+type serverFilter struct{ tags, notTags string }
+
+// readServers pages through 5.2.5 with filter; label counts the calls in
+// Snapshot.Reads, what names the list in errors. The API pages
 // by page number and defines no order, so a set that changes while it is
 // paged can skip or repeat a server: pages are deduplicated by id, and when
 // a page reports a different total than the first one, or the servers seen
 // do not add up to the total, the whole list is read again (up to
 // maxListAttempts), so the snapshot is a consistent one.
-func readServers(ctx context.Context, r Reader, owner, label, what string, count func(string)) ([]ecs.Server, error) {
+func readServers(ctx context.Context, r Reader, filter serverFilter, label, what string, count func(string)) ([]ecs.Server, error) {
 	var lastErr error
 	for attempt := 1; attempt <= maxListAttempts; attempt++ {
-		servers, consistent, err := readServersOnce(ctx, r, owner, label, count)
+		servers, consistent, err := readServersOnce(ctx, r, filter, label, count)
 		if err != nil {
 			return nil, wrapRead("servers", err)
 		}
@@ -205,8 +212,8 @@ func readServers(ctx context.Context, r Reader, owner, label, what string, count
 	return nil, wrapRead("servers", lastErr)
 }
 
-func readServersOnce(ctx context.Context, r Reader, owner, label string, count func(string)) ([]ecs.Server, bool, error) {
-	opts := ecs.ListServersOptions{Offset: 1, Limit: ecs.MaxPageSize, Tags: owner, ExpectFields: ExpectFields}
+func readServersOnce(ctx context.Context, r Reader, filter serverFilter, label string, count func(string)) ([]ecs.Server, bool, error) {
+	opts := ecs.ListServersOptions{Offset: 1, Limit: ecs.MaxPageSize, Tags: filter.tags, NotTags: filter.notTags, ExpectFields: ExpectFields}
 	count(label)
 	first, err := r.ListServersDetail(ctx, opts)
 	if err != nil {
