@@ -444,7 +444,8 @@ func (r *run) runOp(ctx context.Context, st *opState, sem *semaphore.Weighted) {
 		r.finish(st, StatusNotStarted, "", nil, "")
 		return
 	}
-	defer sem.Release(1)
+	sl := &slot{sem: sem, held: true}
+	defer sl.release()
 	if r.isStopped() {
 		r.finish(st, StatusNotStarted, "", nil, "")
 		return
@@ -453,7 +454,7 @@ func (r *run) runOp(ctx context.Context, st *opState, sem *semaphore.Weighted) {
 	r.counts.Running++
 	r.mu.Unlock()
 	r.emit(opEvent(OpStarted, &op))
-	x := &opRun{r: r, op: &op, st: st}
+	x := &opRun{r: r, op: &op, st: st, slot: sl}
 	failures, err := x.exec(ctx)
 	r.mu.Lock()
 	r.counts.Running--

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/ecsfleet/ecsfleet/ecs"
 	"github.com/ecsfleet/ecsfleet/plan"
 	"github.com/ecsfleet/ecsfleet/spec"
@@ -28,6 +30,36 @@ type opRun struct {
 	op      *plan.Op
 	st      *opState
 	attempt int
+	slot    *slot // its place among the --parallelism ops in flight
+}
+
+// slot is an op's place among the ops in flight. An op holds it while it
+// calls the API and waits for a job; a start or stop, which has no job,
+// gives it back while it only waits for the server to come to rest, and
+// takes it again before calling once more: --parallelism bounds the work
+// ecsfleet drives, not the servers the cloud is busy with (a rolling wave
+// of 30 stops is 30 calls in a row, not three rounds of ten waits).
+type slot struct {
+	sem  *semaphore.Weighted
+	held bool
+}
+
+func (s *slot) release() {
+	if s != nil && s.held {
+		s.sem.Release(1)
+		s.held = false
+	}
+}
+
+func (s *slot) acquire(ctx context.Context) error {
+	if s == nil || s.held {
+		return nil
+	}
+	if err := s.sem.Acquire(ctx, 1); err != nil {
+		return err
+	}
+	s.held = true
+	return nil
 }
 
 // failures collects per-target failures.
@@ -709,6 +741,9 @@ func (x *opRun) power(ctx context.Context) (map[string]TargetFailure, error) {
 		call = func(ctx context.Context) error { return x.r.cloud.StopServer(ctx, id, "") }
 	}
 	for {
+		if err := x.slot.acquire(ctx); err != nil {
+			return fail, err
+		}
 		err := x.repeat(ctx, call)
 		var ae *ecs.Error
 		if errors.As(err, &ae) && ae.StatusCode == http.StatusConflict {
@@ -719,6 +754,7 @@ func (x *opRun) power(ctx context.Context) (map[string]TargetFailure, error) {
 		if err != nil {
 			return fail, err
 		}
+		x.slot.release()
 		grace := x.r.e.o.Now().Add(3 * x.r.e.waitOptions(x.op.Kind).Expected)
 		s, err := x.r.waitServer(ctx, x.op, id, func(s *ecs.Server) bool {
 			return s == nil || !transitional(s) && (s.Status == want || x.r.e.o.Now().After(grace))

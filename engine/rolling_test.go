@@ -3,6 +3,7 @@ package engine
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ecsfleet/ecsfleet/ecs"
 	"github.com/ecsfleet/ecsfleet/ecs/sim"
@@ -55,5 +56,43 @@ func TestRollingResizeNeverExceedsMaxUnavailable(t *testing.T) {
 	}
 	if len(changed) != 70 {
 		t.Fatalf("the history shows %d servers changing, want 70", len(changed))
+	}
+}
+
+// The stops of a rolling wave are not queued behind --parallelism: a
+// start or stop gives its slot back while it waits for the server (it has
+// no job), so a wave of 30 with the default 10 ops in flight stops all 30
+// at once. Their SHUTOFF times (the simulator's record, stop 20 s ±20%)
+// then spread over less than one stop, where three rounds of ten would
+// spread over two at least.
+func TestWaveStopsAreNotQueuedBehindParallelism(t *testing.T) {
+	cl := newCloud(t, func(c *sim.Config) { c.RecordHistory = true; c.Capacity = 100; c.TimeScale = 100 })
+	cl.eng.o.TimeScale = 100
+	src := strings.NewReplacer("count: 70", "count: 30", "max_unavailable: 10", "max_unavailable: 30")
+	f := loadFleet(t, src.Replace(strings.Replace(rollingFleet, "FLAVOR", "s6.small.1", 1)))
+	cl.mustConverge(t, f, cl.apply(t, f))
+	cl.hs.Sim.ResetHistory()
+	f = loadFleet(t, src.Replace(strings.Replace(rollingFleet, "FLAVOR", "c6.large.2", 1)))
+	cl.mustConverge(t, f, cl.apply(t, f))
+	var first, last time.Time
+	n := 0
+	for _, c := range cl.hs.Sim.History(cl.hs.ProjectID) {
+		if c.From == ecs.StatusActive && c.To == ecs.StatusShutoff {
+			if n == 0 || c.At.Before(first) {
+				first = c.At
+			}
+			if c.At.After(last) {
+				last = c.At
+			}
+			n++
+		}
+	}
+	if n != 30 {
+		t.Fatalf("%d servers stopped, want 30", n)
+	}
+	if spread := last.Sub(first); spread >= 20*time.Second {
+		t.Fatalf("the 30 stops of the wave ended over %s of cloud time: they were queued behind the 10 ops in flight", spread)
+	} else {
+		t.Logf("the 30 stops ended within %s", spread)
 	}
 }
