@@ -159,6 +159,33 @@ type WaitOptions struct {
 	Timeout time.Duration
 	// OnPoll, if set, is called with every job read (progress reporting).
 	OnPoll func(*Job)
+	// ByProgress, when > 0, lets a job's own progress set the waits: once
+	// some of its sub-jobs have ended, the next wait is half the time the
+	// rest should take at the rate seen so far, at least MinInterval and
+	// at most ByProgress (a cap that keeps progress reports coming). A
+	// batch job of many rounds is then polled a few dozen times rather
+	// than every MaxInterval, and seen soon after it ends.
+	ByProgress time.Duration
+}
+
+// progressWait is the wait ByProgress chooses after reading j, elapsed
+// after the wait began, and whether j's progress tells (some sub-jobs
+// ended, some not).
+func (o WaitOptions) progressWait(j *Job, elapsed time.Duration) (time.Duration, bool) {
+	if o.ByProgress <= 0 || j == nil {
+		return 0, false
+	}
+	done, total := 0, len(j.SubJobs)
+	for _, s := range j.SubJobs {
+		if IsTerminal(s.Status) {
+			done++
+		}
+	}
+	if done == 0 || done == total {
+		return 0, false
+	}
+	rest := time.Duration(float64(elapsed) * float64(total-done) / float64(done))
+	return min(max(rest/2, o.MinInterval), o.ByProgress), true
 }
 
 // Schedule returns the first n waits WaitJob would make (without jitter): the
@@ -242,6 +269,7 @@ func PollJob(ctx context.Context, get func(context.Context, string) (*Job, error
 	var last *Job
 	wait := opts.Expected
 	failures := 0
+	start := time.Now()
 	for i := 0; ; i++ {
 		if err := sleepCtx(ctx, jitter(wait)); err != nil {
 			return last, err
@@ -273,6 +301,9 @@ func PollJob(ctx context.Context, get func(context.Context, string) (*Job, error
 			return j, &JobError{Job: j}
 		}
 		wait = opts.after(i, wait)
+		if w, ok := opts.progressWait(j, time.Since(start)); ok {
+			wait = w
+		}
 	}
 }
 

@@ -164,3 +164,47 @@ func TestWaitJobRidesOutFlakyPolls(t *testing.T) {
 		t.Errorf("%d calls, want %d (bounded)", n, (maxPollFailures+1)*testRetry.MaxAttempts)
 	}
 }
+
+// ByProgress: once part of a batch job has ended, the wait is half the
+// time the rest should take at the rate seen, within MinInterval and the
+// cap; before any sub-job ended, or without sub-jobs, the default
+// schedule stays.
+func TestPollWaitByProgress(t *testing.T) {
+	job := func(done, total int) *Job {
+		j := &Job{Status: JobRunning}
+		for i := range total {
+			st := JobRunning
+			if i < done {
+				st = JobSuccess
+			}
+			j.SubJobs = append(j.SubJobs, SubJob{Status: st})
+		}
+		return j
+	}
+	o := WaitOptions{MinInterval: time.Second, ByProgress: 2 * time.Minute}
+	for _, tc := range []struct {
+		done, total int
+		elapsed     time.Duration
+		want        time.Duration
+		ok          bool
+	}{
+		{20, 1000, 60 * time.Second, 2 * time.Minute, true},    // 49 min left: capped
+		{900, 1000, 2700 * time.Second, 2 * time.Minute, true}, // 5 min left: half is 150 s, capped
+		{990, 1000, 2970 * time.Second, 15 * time.Second, true},
+		{999, 1000, 2997 * time.Second, 1500 * time.Millisecond, true},
+		{1000, 1000, time.Hour, 0, false}, // all ended: the job's own status decides
+		{0, 1000, time.Minute, 0, false},
+		{0, 0, time.Minute, 0, false},
+	} {
+		w, ok := o.progressWait(job(tc.done, tc.total), tc.elapsed)
+		if tc.want > o.ByProgress {
+			tc.want = o.ByProgress
+		}
+		if ok != tc.ok || w != tc.want {
+			t.Errorf("%d/%d after %s: wait %s %t, want %s %t", tc.done, tc.total, tc.elapsed, w, ok, tc.want, tc.ok)
+		}
+	}
+	if w, ok := (WaitOptions{MinInterval: time.Second}).progressWait(job(1, 2), time.Minute); ok || w != 0 {
+		t.Errorf("without ByProgress: %s %t", w, ok)
+	}
+}

@@ -612,10 +612,14 @@ func (r *run) pollJob(ctx context.Context, op *plan.Op, jobID string) (*ecs.Job,
 }
 
 // pollJob waits for a job, its first poll near the expected duration of
-// its type. A job that ends in FAIL is returned without an error: its
+// its type, then at the pace its progress sets. A job that ends in FAIL is returned without an error: its
 // failure is read from the job.
 func (e *Engine) pollJob(ctx context.Context, c Cloud, kind plan.OpKind, jobID string, progress func(done, total int)) (*ecs.Job, error) {
 	opts := e.waitOptions(kind)
+	// A batch job's own progress sets the pace once it has some: a create
+	// of 1,000 on 20 backend slots runs 50 minutes and is polled a few
+	// dozen times, every 2 minutes at most, not every 30 s.
+	opts.ByProgress = max(opts.MaxInterval, e.scaled(2*time.Minute))
 	opts.OnPoll = func(j *ecs.Job) {
 		done := 0
 		for _, s := range j.SubJobs {
