@@ -66,8 +66,10 @@ func TestRollingResizeNeverExceedsMaxUnavailable(t *testing.T) {
 // then spread over less than one stop, where three rounds of ten would
 // spread over two at least.
 func TestWaveStopsAreNotQueuedBehindParallelism(t *testing.T) {
-	cl := newCloud(t, func(c *sim.Config) { c.RecordHistory = true; c.Capacity = 100; c.TimeScale = 100 })
-	cl.eng.o.TimeScale = 100
+	// At 50x a millisecond of this machine's time per call is 50 ms of
+	// cloud time, far below the 20 s the assertion leaves.
+	cl := newCloud(t, func(c *sim.Config) { c.RecordHistory = true; c.Capacity = 100; c.TimeScale = 50 })
+	cl.eng.o.TimeScale = 50
 	src := strings.NewReplacer("count: 70", "count: 30", "max_unavailable: 10", "max_unavailable: 30")
 	f := loadFleet(t, src.Replace(strings.Replace(rollingFleet, "FLAVOR", "s6.small.1", 1)))
 	cl.mustConverge(t, f, cl.apply(t, f))
