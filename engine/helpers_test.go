@@ -44,9 +44,15 @@ func newCloud(t testing.TB, opts ...func(*sim.Config)) *cloud {
 // the cloud's engine, as the CLI wires it.
 func (cl *cloud) clientWithHook(t testing.TB) *ecs.Client {
 	t.Helper()
+	return cl.clientFor(t, cl.eng)
+}
+
+// clientFor is a client of the simulator that reports its retries to eng.
+func (cl *cloud) clientFor(t testing.TB, eng *Engine) *ecs.Client {
+	t.Helper()
 	hs := cl.hs
 	c, err := ecs.New(ecs.Config{Endpoint: hs.URL, ProjectID: hs.ProjectID, AccessKey: hs.AK, SecretKey: hs.SK,
-		Retry: ecs.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}, OnRetry: cl.eng.OnRetry})
+		Retry: ecs.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}, OnRetry: eng.OnRetry})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,13 +41,8 @@ func (cl *cloud) start(t *testing.T, fleet string, killAt int64) *process {
 				pr.cancel() // killed: from here on, nothing it does counts
 			}
 		}})
-	hs := cl.hs
-	c, err := ecs.New(ecs.Config{Endpoint: hs.URL, ProjectID: hs.ProjectID, AccessKey: hs.AK, SecretKey: hs.SK,
-		Retry: ecs.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}, OnRetry: pr.eng.OnRetry})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pr.c = c
+	pr.c = cl.clientFor(t, pr.eng)
+	var err error
 	if pr.jrnl, err = OpenJournal(JournalPath(cl.dir, fleet)); err != nil {
 		t.Fatal(err)
 	}
