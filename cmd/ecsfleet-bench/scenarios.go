@@ -243,13 +243,7 @@ func (h *Harness) pairAlt(ctx context.Context, name string, scale float64, capac
 				return nil, nil, fmt.Errorf("%s: prepare: %w", name, err)
 			}
 		}
-		var rs *runStats
-		var bound float64
-		if tool == toolEcsfleet {
-			rs, bound, err = runEcsfleet(ctx, b, f, destroy)
-		} else {
-			rs, bound, err = runImitation(ctx, b, f, destroy, h.Pol)
-		}
+		rs, bound, err := h.runTool(ctx, tool, b, f, destroy)
 		if err != nil {
 			b.Close()
 			return nil, nil, fmt.Errorf("%s %s: %w", name, tool, err)
@@ -270,24 +264,11 @@ func (h *Harness) pairAlt(ctx context.Context, name string, scale float64, capac
 			bound = rows[0].BoundS
 		}
 		rows[i] = &Row{Scenario: name, Capacity: capacity, N: n, Stats: rs, BoundS: bound, Scale: b.scale}
-		h.logf("%-28s %-9s cap %3d: %8.0f s cloud (bound %6.0f), %6d reads %6d writes %6d polls, %d 429s, %d left, %.1f s wall",
-			name, tool, capacity, rs.CloudS, bound, rs.Calls.Reads, rs.Calls.Writes, rs.Calls.Polls, rs.Calls.R429, rs.Left, time.Since(start).Seconds())
+		h.logRow(rows[i], tool, start)
 	}
 	rows[0].Base = rows[1]
 	h.Rows = append(h.Rows, rows[0], rows[1])
-	if h.CheckSame && states[0] != nil {
-		if d := diffStates(states[0], states[1]); len(d) > 0 {
-			if len(d) > 6 {
-				d = d[:6]
-			}
-			h.Problems = append(h.Problems, fmt.Sprintf("%s: the two tools left different clouds:\n  %s", name, strings.Join(d, "\n  ")))
-		}
-	}
-	for _, r := range rows {
-		if r.Stats.Left > 0 && faults == (sim.FaultConfig{}) {
-			h.Problems = append(h.Problems, fmt.Sprintf("%s: %s did not converge: %d changes left", name, r.Stats.Tool, r.Stats.Left))
-		}
-	}
+	h.checkPair(name, rows, states, faults == (sim.FaultConfig{}))
 	return rows[0], rows[1], nil
 }
 
@@ -319,19 +300,12 @@ func (h *Harness) BringUp(ctx context.Context, capacity int, teardown bool) erro
 		clouds[i] = b
 		defer b.Close()
 		start := time.Now()
-		var rs *runStats
-		var bound float64
-		if tool == toolEcsfleet {
-			rs, bound, err = runEcsfleet(ctx, b, f, false)
-		} else {
-			rs, bound, err = runImitation(ctx, b, f, false, h.Pol)
-		}
+		rs, bound, err := h.runTool(ctx, tool, b, f, false)
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", name, tool, err)
 		}
 		rows[i] = &Row{Scenario: name, Capacity: capacity, N: n, Stats: rs, BoundS: bound, Scale: b.scale}
-		h.logf("%-28s %-9s cap %3d: %8.0f s cloud (bound %6.0f), %6d reads %6d writes %6d polls, %d 429s, %d left, %.1f s wall",
-			name, tool, capacity, rs.CloudS, bound, rs.Calls.Reads, rs.Calls.Writes, rs.Calls.Polls, rs.Calls.R429, rs.Left, time.Since(start).Seconds())
+		h.logRow(rows[i], tool, start)
 		if capacity == 20 {
 			if h.Curves == nil {
 				h.Curves = map[string][]float64{}
@@ -346,7 +320,7 @@ func (h *Harness) BringUp(ctx context.Context, capacity int, teardown bool) erro
 	}
 	rows[0].Base = rows[1]
 	h.Rows = append(h.Rows, rows[0], rows[1])
-	h.checkPair(name, rows, states)
+	h.checkPair(name, rows, states, true)
 	if !teardown {
 		return nil
 	}
@@ -355,19 +329,12 @@ func (h *Harness) BringUp(ctx context.Context, capacity int, teardown bool) erro
 	for i, tool := range []string{toolEcsfleet, toolImitation} {
 		b := clouds[i]
 		start := time.Now()
-		var rs *runStats
-		var bound float64
-		if tool == toolEcsfleet {
-			rs, bound, err = runEcsfleet(ctx, b, f, true)
-		} else {
-			rs, bound, err = runImitation(ctx, b, f, true, h.Pol)
-		}
+		rs, bound, err := h.runTool(ctx, tool, b, f, true)
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", name, tool, err)
 		}
 		rows[i] = &Row{Scenario: name, Capacity: capacity, N: n, Stats: rs, BoundS: bound, Scale: b.scale}
-		h.logf("%-28s %-9s cap %3d: %8.0f s cloud (bound %6.0f), %6d reads %6d writes %6d polls, %d 429s, %d left, %.1f s wall",
-			name, tool, capacity, rs.CloudS, bound, rs.Calls.Reads, rs.Calls.Writes, rs.Calls.Polls, rs.Calls.R429, rs.Left, time.Since(start).Seconds())
+		h.logRow(rows[i], tool, start)
 		if h.CheckSame {
 			if states[i], err = b.state(ctx); err != nil {
 				return err
@@ -376,12 +343,15 @@ func (h *Harness) BringUp(ctx context.Context, capacity int, teardown bool) erro
 	}
 	rows[0].Base = rows[1]
 	h.Rows = append(h.Rows, rows[0], rows[1])
-	h.checkPair(name, rows, states)
+	h.checkPair(name, rows, states, true)
 	return nil
 }
 
-func (h *Harness) checkPair(name string, rows [2]*Row, states [2][]string) {
-	if h.CheckSame {
+// checkPair records as problems a pair that left different clouds (when
+// both states were taken) and, when quiet says the cloud injected no
+// faults, a tool that did not converge.
+func (h *Harness) checkPair(name string, rows [2]*Row, states [2][]string, quiet bool) {
+	if h.CheckSame && states[0] != nil {
 		if d := diffStates(states[0], states[1]); len(d) > 0 {
 			if len(d) > 6 {
 				d = d[:6]
@@ -390,7 +360,7 @@ func (h *Harness) checkPair(name string, rows [2]*Row, states [2][]string) {
 		}
 	}
 	for _, r := range rows {
-		if r.Stats.Left > 0 {
+		if r.Stats.Left > 0 && quiet {
 			h.Problems = append(h.Problems, fmt.Sprintf("%s: %s did not converge: %d changes left", name, r.Stats.Tool, r.Stats.Left))
 		}
 	}
@@ -565,4 +535,20 @@ func (h *Harness) drift(ctx context.Context, b *benchCloud, n, deleted int) erro
 		}
 	}
 	return nil
+}
+
+// runTool runs tool (ecsfleet or the imitation) on b to f, or to nothing
+// when destroy is set.
+func (h *Harness) runTool(ctx context.Context, tool string, b *benchCloud, f *spec.Fleet, destroy bool) (*runStats, float64, error) {
+	if tool == toolEcsfleet {
+		return runEcsfleet(ctx, b, f, destroy)
+	}
+	return runImitation(ctx, b, f, destroy, h.Pol)
+}
+
+// logRow prints one tool's run of a scenario on the progress log.
+func (h *Harness) logRow(r *Row, tool string, start time.Time) {
+	rs := r.Stats
+	h.logf("%-28s %-9s cap %3d: %8.0f s cloud (bound %6.0f), %6d reads %6d writes %6d polls, %d 429s, %d left, %.1f s wall",
+		r.Scenario, tool, r.Capacity, rs.CloudS, r.BoundS, rs.Calls.Reads, rs.Calls.Writes, rs.Calls.Polls, rs.Calls.R429, rs.Left, time.Since(start).Seconds())
 }
