@@ -654,39 +654,35 @@ func (l *Lock) Release(ctx context.Context) error {
 	if !l.now().Before(l.Holder.Expires) {
 		return fmt.Errorf("lock %s was not released: it expired at %s, and another run may hold it now", l.name, l.Holder.Expires.UTC().Format(time.RFC3339))
 	}
-	kp, err := l.c.GetKeypair(ctx, l.name)
-	if ecs.IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
+	// Deleted only if it is still this run's (a broken lock is not ours
+	// to delete).
+	if _, err := deleteInstance(ctx, l.c, l.name, l.blob); err != nil {
 		return fmt.Errorf("lock %s was not released (it expires at %s): %w", l.name, l.Holder.Expires.UTC().Format(time.RFC3339), err)
 	}
-	if b, _, _ := parseLockKey(kp.PublicKey); b != l.blob {
-		return nil // broken: not ours to delete
+	return nil
+}
+
+// readLock reads the lock keypair name: its key blob, its holder (ok: the
+// comment parsed) with the cloud's creation time, or ErrNotLocked.
+func readLock(ctx context.Context, c LockCloud, name string) (blob string, h LockHolder, ok bool, err error) {
+	kp, err := c.GetKeypair(ctx, name)
+	if ecs.IsNotFound(err) {
+		return "", LockHolder{}, false, ErrNotLocked
 	}
-	for i := 0; ; i++ {
-		err = l.c.DeleteKeypair(ctx, l.name)
-		if err == nil || ecs.IsNotFound(err) {
-			return nil
-		}
-		if !unknownOutcome(err) || i == 3 || ctx.Err() != nil {
-			return fmt.Errorf("lock %s was not released (it expires at %s): %w", l.name, l.Holder.Expires.UTC().Format(time.RFC3339), err)
-		}
+	if err != nil {
+		return "", LockHolder{}, false, fmt.Errorf("lock: reading %s: %w", name, err)
 	}
+	blob, h, ok = parseLockKey(kp.PublicKey)
+	h.Created = string(kp.CreatedAt)
+	return blob, h, ok, nil
 }
 
 // ReadLock reads fleet's lock: its holder, or ErrNotLocked.
 func ReadLock(ctx context.Context, c LockCloud, fleet string) (LockHolder, error) {
-	name := plan.LockKeypairName(fleet)
-	kp, err := c.GetKeypair(ctx, name)
-	if ecs.IsNotFound(err) {
-		return LockHolder{}, ErrNotLocked
-	}
+	_, h, _, err := readLock(ctx, c, plan.LockKeypairName(fleet))
 	if err != nil {
-		return LockHolder{}, fmt.Errorf("lock: reading %s: %w", name, err)
+		return LockHolder{}, err
 	}
-	_, h, _ := parseLockKey(kp.PublicKey)
-	h.Created = string(kp.CreatedAt)
 	if h.Fleet == "" {
 		h.Fleet = fleet
 	}
@@ -699,15 +695,10 @@ func ReadLock(ctx context.Context, c LockCloud, fleet string) (LockHolder, error
 // holds it (never broken: the person saw another run's lock).
 func ForceUnlock(ctx context.Context, c LockCloud, fleet, run, command string) (LockHolder, error) {
 	name := plan.LockKeypairName(fleet)
-	kp, err := c.GetKeypair(ctx, name)
-	if ecs.IsNotFound(err) {
-		return LockHolder{}, ErrNotLocked
-	}
+	blob, h, ok, err := readLock(ctx, c, name)
 	if err != nil {
-		return LockHolder{}, fmt.Errorf("lock: reading %s: %w", name, err)
+		return LockHolder{}, err
 	}
-	blob, h, ok := parseLockKey(kp.PublicKey)
-	h.Created = string(kp.CreatedAt)
 	if !ok || h.Run != run {
 		return h, &LockHeldError{Name: name, Holder: h, Unknown: !ok}
 	}
