@@ -45,7 +45,7 @@ func TestSuggest(t *testing.T) {
 		"x":        "",
 		"zzz":      "",
 	} {
-		if got := suggest(in); got != want {
+		if got := suggest(commands, in); got != want {
 			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
 		}
 	}

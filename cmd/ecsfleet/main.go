@@ -73,17 +73,36 @@ func run(args []string, io stdio) int {
 		usage(io.out)
 		return exitOK
 	}
-	for _, c := range commands {
+	return dispatch(commands, "ecsfleet: unknown command", "Run 'ecsfleet help' for the list of commands.", args, io)
+}
+
+// dispatch runs the command of table named args[0], or says it is unknown
+// (unknown is the message's start), suggests the closest name and points
+// to the list (hint).
+func dispatch(table []command, unknown, hint string, args []string, io stdio) int {
+	for _, c := range table {
 		if c.name == args[0] {
 			return c.run(args[1:], io)
 		}
 	}
-	fmt.Fprintf(io.err, "ecsfleet: unknown command %q\n", args[0])
-	if s := suggest(args[0]); s != "" {
+	fmt.Fprintf(io.err, "%s %q\n", unknown, args[0])
+	if s := suggest(table, args[0]); s != "" {
 		fmt.Fprintf(io.err, "Did you mean %q?\n", s)
 	}
-	fmt.Fprintln(io.err, "Run 'ecsfleet help' for the list of commands.")
+	fmt.Fprintln(io.err, hint)
 	return exitError
+}
+
+// listCommands prints a table's names and summaries, the names in one
+// column as wide as the longest.
+func listCommands(w io.Writer, table []command) {
+	width := 0
+	for _, c := range table {
+		width = max(width, len(c.name))
+	}
+	for _, c := range table {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
+	}
 }
 
 func usage(w io.Writer) {
@@ -92,22 +111,16 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: ecsfleet <command> [flags]")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
-	width := 0
-	for _, c := range commands {
-		width = max(width, len(c.name))
-	}
-	for _, c := range commands {
-		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
-	}
+	listCommands(w, commands)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'ecsfleet <command> -h' for a command's flags.")
 }
 
-// suggest returns the command name closest to a mistyped one, if any is
+// suggest returns the name of table closest to a mistyped one, if any is
 // close: a prefix ("vers"), or a typo ("aply", "valdiate", "destory").
-func suggest(name string) string {
+func suggest(table []command, name string) string {
 	var names []string
-	for _, c := range commands {
+	for _, c := range table {
 		names = append(names, c.name)
 	}
 	return closest(name, names)

@@ -38,21 +38,7 @@ func runSim(args []string, io stdio) int {
 		simUsage(io.out)
 		return exitOK
 	}
-	for _, c := range simCommands {
-		if c.name == args[0] {
-			return c.run(args[1:], io)
-		}
-	}
-	fmt.Fprintf(io.err, "ecsfleet sim: unknown subcommand %q\n", args[0])
-	var names []string
-	for _, c := range simCommands {
-		names = append(names, c.name)
-	}
-	if s := closest(args[0], names); s != "" {
-		fmt.Fprintf(io.err, "Did you mean %q?\n", s)
-	}
-	fmt.Fprintln(io.err, "Run 'ecsfleet sim -h' for the list of subcommands.")
-	return exitError
+	return dispatch(simCommands, "ecsfleet sim: unknown subcommand", "Run 'ecsfleet sim -h' for the list of subcommands.", args, io)
 }
 
 func simUsage(w io.Writer) {
@@ -65,9 +51,7 @@ func simUsage(w io.Writer) {
 	fmt.Fprintln(w, "as someone at the console would: for demos and drift tests.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Subcommands:")
-	for _, c := range simCommands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
-	}
+	listCommands(w, simCommands)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'ecsfleet sim <subcommand> -h' for its flags.")
 	fmt.Fprintln(w)
