@@ -7,28 +7,15 @@ package sim
 // addresses carry {addr, version} with version an integer; flavor and image
 // are {id, links}; links at the top.
 func (s *Sim) serverModifyV1(c *Ctx, srv *Server) map[string]any {
-	addrs := map[string][]map[string]any{}
-	for _, n := range srv.NICs {
-		key := s.networkName(n.SubnetID)
-		addrs[key] = append(addrs[key], map[string]any{"addr": n.IP, "version": n.Version})
-	}
-	return map[string]any{
-		"id": srv.ID, "name": srv.Name, "status": srv.Status, "addresses": addrs,
-		"flavor":  map[string]any{"id": srv.FlavorID, "links": c.link("/flavors/" + srv.FlavorID)},
-		"image":   imageRefV21(c, srv),
-		"links":   c.link("/servers/" + srv.ID),
-		"created": serverTime(srv.Created), "updated": serverTime(srv.Updated),
-		"hostId": srv.HostID, "metadata": s.detailMetadata(srv), "progress": srv.Progress,
-		"tenant_id": c.ProjectID, "user_id": s.userOf(c.ProjectID),
-		"description": srv.Description, "OS-EXT-SRV-ATTR:hostname": srv.Hostname,
-		"accessIPv4": "", "accessIPv6": "", "OS-DCF:diskConfig": "MANUAL",
-	}
+	m := s.serverObject(c, srv, false)
+	m["description"], m["OS-EXT-SRV-ATTR:hostname"] = srv.Description, srv.Hostname
+	return m
 }
 
 // serverModifyV21 is 5.2.16's server object (tables 5-136/5-137): the
 // documented fields plus tags and locked, which its example shows.
 func (s *Sim) serverModifyV21(c *Ctx, srv *Server) map[string]any {
-	m := s.serverActionV21(c, srv, true)
+	m := s.serverObject(c, srv, true)
 	var desc any
 	if srv.Description != "" {
 		desc = srv.Description
@@ -42,13 +29,13 @@ func (s *Sim) serverModifyV21(c *Ctx, srv *Server) map[string]any {
 // serverRebuildV21 is 5.26.3's server object: its table's fields plus
 // created, which its example shows (adminPass is never echoed).
 func (s *Sim) serverRebuildV21(c *Ctx, srv *Server) map[string]any {
-	return s.serverActionV21(c, srv, false)
+	return s.serverObject(c, srv, false)
 }
 
-// serverActionV21 is the server object the v2.1 modify and rebuild answers
-// share; macType adds 5.2.16's documented OS-EXT-IPS-MAC:mac_addr and
+// serverObject is the server object the modify (5.2.6, 5.2.16) and
+// rebuild (5.26.3) answers share; macType adds 5.2.16's documented OS-EXT-IPS-MAC:mac_addr and
 // OS-EXT-IPS:type to each address.
-func (s *Sim) serverActionV21(c *Ctx, srv *Server, macType bool) map[string]any {
+func (s *Sim) serverObject(c *Ctx, srv *Server, macType bool) map[string]any {
 	addrs := map[string][]map[string]any{}
 	for _, n := range srv.NICs {
 		key := s.networkName(n.SubnetID)
